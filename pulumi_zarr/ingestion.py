@@ -1,0 +1,55 @@
+"""Waiting for a collection's ingestion to end, with a bounded back-off."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from .client import ZarrClient
+from .models import Collection
+
+#: The poll interval grows with the time already waited (so the overshoot past the end of
+#: ingestion stays under ~10 % of its duration), from MIN to MAX seconds.
+POLL_FRACTION = 0.09
+MIN_POLL_SECONDS = 0.1
+MAX_POLL_SECONDS = 1.0
+
+
+class IngestionTimeout(Exception):
+    """Ingestion did not end within the allowed time."""
+
+    def __init__(self, collection: Collection, timeout_seconds: float) -> None:
+        self.collection = collection
+        self.timeout_seconds = timeout_seconds
+        super().__init__(
+            f"ingestion did not finish within {timeout_seconds:g} s "
+            f"(last status {collection.status.value})"
+        )
+
+
+def poll_interval(waited: float) -> float:
+    return min(max(MIN_POLL_SECONDS, POLL_FRACTION * waited), MAX_POLL_SECONDS)
+
+
+def wait_until_final(
+    client: ZarrClient,
+    collection: Collection,
+    timeout_seconds: float,
+    *,
+    started: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Collection:
+    """Poll ``collection`` until it is INGESTED or FAILED; raise :class:`IngestionTimeout`.
+
+    ``started`` is when ingestion began (``clock()`` time), by default now.
+    """
+    start = clock() if started is None else started
+    deadline = start + timeout_seconds
+    while not collection.status.is_final:
+        now = clock()
+        if now >= deadline:
+            raise IngestionTimeout(collection, timeout_seconds)
+        sleep(min(poll_interval(now - start), deadline - now))
+        collection = client.get(collection.id)
+    return collection

@@ -1,0 +1,167 @@
+"""What each lifecycle step does on the service, independent of Pulumi's calling convention.
+
+Create is transactional: when it raises, nothing it made is left on the service.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from typing import Any
+
+from .client import ZarrClient
+from .errors import NotFound, TransportError, ZarrApiError
+from .ingestion import IngestionTimeout, wait_until_final
+from .models import Collection, CollectionCreate, Status
+from .schema import SERVICE_FIELDS, ZarrCollectionInputs, ZarrCollectionOutputs
+
+
+class ZarrCollectionError(Exception):
+    """A lifecycle step failed; the message says what happened and what to do."""
+
+
+def describe(spec: CollectionCreate | ZarrCollectionInputs) -> str:
+    return f"Zarr collection {spec.name!r} (s3://{spec.s3_bucket}/{spec.path})"
+
+
+def array_names(client: ZarrClient, collection: Collection) -> list[str]:
+    if collection.status is not Status.INGESTED:
+        return []
+    return [array.name for array in client.list_arrays(collection.id)]
+
+
+def outputs(client: ZarrClient, collection: Collection) -> dict[str, Any]:
+    """The resource outputs of ``collection`` (array names fetched when it is ingested)."""
+    names = array_names(client, collection)
+    return ZarrCollectionOutputs.from_service(collection, names).model_dump(mode="json")
+
+
+def service_inputs(collection: Collection) -> dict[str, Any]:
+    """The inputs the service stores, as the collection has them now."""
+    return {field: getattr(collection, field) for field in SERVICE_FIELDS}
+
+
+def _same_spec(collection: Collection, spec: CollectionCreate) -> bool:
+    return all(getattr(collection, f) == getattr(spec, f) for f in SERVICE_FIELDS)
+
+
+def _post(client: ZarrClient, spec: CollectionCreate) -> Collection:
+    """POST the collection; if the answer is lost, find the one the POST made.
+
+    Collections that already matched before the POST are not ours, so a lost answer never
+    leads to a duplicate or to adopting someone else's collection.
+    """
+    before = {c.id for c in client.list_collections(search=spec.name) if _same_spec(c, spec)}
+    try:
+        return client.create(spec)
+    except TransportError as exc:
+        if not exc.maybe_applied:
+            raise ZarrCollectionError(
+                f"creating {describe(spec)} failed before reaching the service ({exc}); "
+                "nothing was created. Run `pulumi up` again."
+            ) from None
+        lost = exc
+    made = [
+        c
+        for c in client.list_collections(search=spec.name)
+        if _same_spec(c, spec) and c.id not in before
+    ]
+    if len(made) == 1:
+        return made[0]
+    if not made:
+        raise ZarrCollectionError(
+            f"creating {describe(spec)} failed: the answer to POST was lost ({lost}) and the "
+            "service has no such new collection, so nothing was created. Run `pulumi up` again."
+        )
+    ids = ", ".join(c.id for c in made)
+    raise ZarrCollectionError(
+        f"creating {describe(spec)}: the answer to POST was lost ({lost}) and {len(made)} new "
+        f"matching collections appeared meanwhile ({ids}); another process is creating the "
+        "same collection. Nothing was adopted: delete the extra ones, then import the one to "
+        "keep with `pulumi import`."
+    )
+
+
+def _discard(client: ZarrClient, collection: Collection, reason: str) -> ZarrCollectionError:
+    """Delete a collection create made but cannot keep; the error to raise about it."""
+    try:
+        client.delete(collection.id)
+    except NotFound:
+        pass
+    except ZarrApiError as exc:
+        return ZarrCollectionError(
+            f"{reason} Deleting the collection it created ({collection.id}) failed as well "
+            f"({exc}): delete it by hand with DELETE {client.settings.api_url}/collections/"
+            f"{collection.id}, or it stays behind outside Pulumi's state."
+        )
+    return ZarrCollectionError(
+        f"{reason} The collection it created ({collection.id}) was deleted, so nothing is "
+        "left behind."
+    )
+
+
+def create(client: ZarrClient, inputs: ZarrCollectionInputs) -> tuple[str, dict[str, Any]]:
+    """POST, wait for ingestion if asked, read the outputs. Returns (id, outputs)."""
+    started = time.monotonic()
+    spec = inputs.create_payload()
+    collection = _post(client, spec)
+    try:
+        if inputs.wait_for_ingestion:
+            collection = wait_until_final(
+                client, collection, inputs.ingestion_timeout_seconds, started=started
+            )
+            if collection.status is Status.FAILED:
+                raise _discard(
+                    client,
+                    collection,
+                    f"{describe(spec)} failed to ingest: "
+                    f"{collection.ingestion_errors or 'no reason given'}. "
+                    "Fix the Zarr store (see the data constraints in the README), then run "
+                    "`pulumi up` again.",
+                )
+        return collection.id, outputs(client, collection)
+    except ZarrCollectionError:
+        raise
+    except IngestionTimeout as exc:
+        raise _discard(
+            client,
+            collection,
+            f"{describe(spec)} was still {exc.collection.status.value} after "
+            f"{exc.timeout_seconds:g} s (ingestion_timeout_seconds). Raise "
+            "ingestion_timeout_seconds, or set wait_for_ingestion=False to return at once "
+            "and follow `status` with `pulumi refresh`.",
+        ) from None
+    except Exception as exc:  # anything after the POST: the collection must not stay behind
+        raise _discard(
+            client, collection, f"creating {describe(spec)} failed after the POST ({exc})."
+        ) from None
+
+
+def reingest(client: ZarrClient, collection_id: str, inputs: ZarrCollectionInputs) -> Collection:
+    """Re-ingest in place, waiting for the end if asked; FAILED raises (the collection stays)."""
+    started = time.monotonic()
+    collection = client.reingest(collection_id)
+    if not inputs.wait_for_ingestion:
+        return collection
+    try:
+        collection = wait_until_final(
+            client, collection, inputs.ingestion_timeout_seconds, started=started
+        )
+    except IngestionTimeout as exc:
+        raise ZarrCollectionError(
+            f"re-ingesting {describe(inputs)} ({collection_id}) did not finish: {exc}. The "
+            "collection is kept; run `pulumi refresh` later to see its status."
+        ) from None
+    if collection.status is Status.FAILED:
+        raise ZarrCollectionError(
+            f"re-ingesting {describe(inputs)} ({collection_id}) failed: "
+            f"{collection.ingestion_errors or 'no reason given'}. The collection is kept with "
+            "status FAILED; fix the Zarr store and change reingest_trigger again."
+        )
+    return collection
+
+
+def delete(client: ZarrClient, collection_id: str) -> None:
+    """DELETE; a collection that is already gone counts as deleted."""
+    with contextlib.suppress(NotFound):
+        client.delete(collection_id)

@@ -1,0 +1,64 @@
+"""Keep credentials out of log lines.
+
+requests-oauthlib logs request bodies and tokens at DEBUG level. A filter on its loggers
+replaces every registered secret by ``***`` before any handler sees the record.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+MASK = "***"
+
+#: Loggers of third-party libraries that write credentials into DEBUG records.
+_NOISY_LOGGERS = (
+    "requests_oauthlib.oauth2_session",
+    "oauthlib.oauth2.rfc6749.clients.base",
+    "oauthlib.oauth2.rfc6749.parameters",
+    "urllib3.connectionpool",
+)
+
+_lock = threading.Lock()
+_secrets: set[str] = set()
+
+
+def register_secret(value: str | None) -> None:
+    """Mask ``value`` in the records of the libraries we call."""
+    if value and len(value) >= 4:
+        with _lock:
+            _secrets.add(value)
+
+
+def redact(text: str) -> str:
+    """``text`` with every registered secret masked."""
+    with _lock:
+        secrets = sorted(_secrets, key=len, reverse=True)
+    for secret in secrets:
+        text = text.replace(secret, MASK)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a record's message with secrets masked (the record is kept)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: leave it to logging's own error handling
+            return True
+        masked = redact(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+_filter = RedactingFilter()
+
+
+def install() -> None:
+    """Attach the filter to the libraries' loggers (idempotent)."""
+    for name in _NOISY_LOGGERS:
+        logger = logging.getLogger(name)
+        if _filter not in logger.filters:
+            logger.addFilter(_filter)

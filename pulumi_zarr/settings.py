@@ -1,0 +1,104 @@
+"""Where the API is and who we are: deployments, credentials and their sources.
+
+Settings come from Pulumi stack configuration (namespace ``sentinelhub``) with the
+environment variables sentinelhub-py uses as fallbacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ConfigurationError
+
+SH_EU = "https://services.sentinel-hub.com"
+SH_US_WEST = "https://services-uswest2.sentinel-hub.com"
+CDSE = "https://sh.dataspace.copernicus.eu"
+
+TOKEN_PATH = "/auth/realms/main/protocol/openid-connect/token"
+SH_TOKEN_URL = SH_EU + TOKEN_PATH
+CDSE_TOKEN_URL = (
+    "https://identity.dataspace.copernicus.eu/auth/realms/CDSE/protocol/openid-connect/token"
+)
+
+#: Token URL of each known deployment. US-West authenticates against the main deployment.
+KNOWN_TOKEN_URLS = {SH_EU: SH_TOKEN_URL, SH_US_WEST: SH_TOKEN_URL, CDSE: CDSE_TOKEN_URL}
+
+LEGACY_PREFIX = "/api/v1/zarr"
+CURRENT_PREFIX = "/zarr/v1"
+API_PREFIXES = (LEGACY_PREFIX, CURRENT_PREFIX)
+
+CONFIG_NAMESPACE = "sentinelhub"
+
+#: setting name -> (stack config key, environment variable)
+SOURCES: dict[str, tuple[str, str]] = {
+    "client_id": ("sentinelhub:clientId", "SH_CLIENT_ID"),
+    "client_secret": ("sentinelhub:clientSecret", "SH_CLIENT_SECRET"),
+    "base_url": ("sentinelhub:baseUrl", "SH_BASE_URL"),
+    "token_url": ("sentinelhub:tokenUrl", "SH_TOKEN_URL"),
+    "api_prefix": ("sentinelhub:apiPrefix", "SH_ZARR_API_PREFIX"),
+}
+
+
+def default_token_url(base_url: str) -> str:
+    """The token URL that goes with a base URL: a known deployment's, else the same host's."""
+    return KNOWN_TOKEN_URLS.get(base_url, base_url + TOKEN_PATH)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the client needs to reach one deployment as one OAuth client."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    base_url: str = SH_EU
+    token_url: str = ""
+    api_prefix: str = LEGACY_PREFIX
+    timeout_seconds: float = 30.0
+    max_attempts: int = 5
+    max_retry_after_seconds: float = 60.0
+
+    def __post_init__(self) -> None:
+        base = self.base_url.rstrip("/")
+        object.__setattr__(self, "base_url", base)
+        if not base.startswith(("http://", "https://")):
+            raise ConfigurationError(
+                f"{SOURCES['base_url'][0]} / {SOURCES['base_url'][1]} must be an http(s) URL, "
+                f"got {base!r}"
+            )
+        if not self.token_url:
+            object.__setattr__(self, "token_url", default_token_url(base))
+        prefix = "/" + self.api_prefix.strip("/")
+        if prefix not in API_PREFIXES:
+            raise ConfigurationError(
+                f"{SOURCES['api_prefix'][0]} / {SOURCES['api_prefix'][1]} must be one of "
+                f"{', '.join(API_PREFIXES)}, got {self.api_prefix!r}"
+            )
+        object.__setattr__(self, "api_prefix", prefix)
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + self.api_prefix
+
+    @classmethod
+    def resolve(cls, config: Mapping[str, Any], env: Mapping[str, str]) -> Settings:
+        """Settings from stack config (``sentinelhub:*``), falling back to ``SH_*`` variables."""
+        values: dict[str, str] = {}
+        for name, (key, var) in SOURCES.items():
+            value = config.get(key)
+            if value in (None, ""):
+                value = env.get(var)
+            if value not in (None, ""):
+                values[name] = str(value)
+        missing = [name for name in ("client_id", "client_secret") if name not in values]
+        if missing:
+            ways = "; ".join(
+                f"`pulumi config set {SOURCES[n][0]}{' --secret' if n == 'client_secret' else ''}"
+                f" <value>` or the environment variable {SOURCES[n][1]}"
+                for n in missing
+            )
+            raise ConfigurationError(
+                "Sentinel Hub credentials are missing: " + ", ".join(missing) + f". Set {ways}."
+            )
+        return cls(**values)
