@@ -1,0 +1,23 @@
+"""Quickstart: one Zarr collection, exporting its status and array names."""
+
+import pulumi
+
+from pulumi_zarr import ZarrCollection, ZarrCollectionArgs
+
+config = pulumi.Config()
+
+cube = ZarrCollection(
+    "cube",
+    ZarrCollectionArgs(
+        name=config.get("name") or "My Collection",
+        s3_bucket=config.get("bucket") or "my-bucket",
+        path=config.get("path") or "path-to-zarr.zarr/",
+        crs=config.get("crs") or "http://www.opengis.net/def/crs/EPSG/0/4326",
+    ),
+)
+
+pulumi.export("collection_id", cube.id)
+pulumi.export("status", cube.status)
+pulumi.export("arrays", cube.array_names)
+pulumi.export("ingestion_errors", cube.ingestion_errors)
+pulumi.export("data_type", cube.data_type)

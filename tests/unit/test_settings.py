@@ -1,0 +1,68 @@
+import re
+
+import pytest
+
+from pulumi_zarr.errors import ConfigurationError
+from pulumi_zarr.settings import CDSE, CDSE_TOKEN_URL, SH_TOKEN_URL, SH_US_WEST, Settings
+
+
+def test_stack_config_wins_over_environment():
+    settings = Settings.resolve(
+        {"sentinelhub:clientId": "cfg-id", "sentinelhub:clientSecret": "cfg-secret"},
+        {"SH_CLIENT_ID": "env-id", "SH_CLIENT_SECRET": "env-secret"},
+    )
+    assert (settings.client_id, settings.client_secret) == ("cfg-id", "cfg-secret")
+
+
+def test_environment_fills_what_config_lacks():
+    settings = Settings.resolve(
+        {"sentinelhub:clientId": "cfg-id"},
+        {
+            "SH_CLIENT_SECRET": "env-secret",
+            "SH_BASE_URL": "http://127.0.0.1:9/",
+            "SH_ZARR_API_PREFIX": "zarr/v1",
+        },
+    )
+    assert settings.client_secret == "env-secret"
+    assert settings.base_url == "http://127.0.0.1:9"
+    assert settings.token_url == "http://127.0.0.1:9/auth/realms/main/protocol/openid-connect/token"
+    assert settings.api_url == "http://127.0.0.1:9/zarr/v1"
+
+
+@pytest.mark.parametrize(("base", "token"), [(SH_US_WEST, SH_TOKEN_URL), (CDSE, CDSE_TOKEN_URL)])
+def test_known_deployments_use_their_token_endpoint(base, token):
+    settings = Settings.resolve(
+        {"sentinelhub:baseUrl": base}, {"SH_CLIENT_ID": "i", "SH_CLIENT_SECRET": "s"}
+    )
+    assert settings.token_url == token
+    assert settings.api_prefix == "/api/v1/zarr"
+
+
+def test_missing_credentials_name_both_ways_to_set_them():
+    with pytest.raises(ConfigurationError) as info:
+        Settings.resolve({}, {})
+    message = str(info.value)
+    for hint in (
+        "sentinelhub:clientId",
+        "SH_CLIENT_ID",
+        "sentinelhub:clientSecret --secret",
+        "SH_CLIENT_SECRET",
+    ):
+        assert hint in message
+
+
+def test_secret_is_not_in_repr():
+    settings = Settings(client_id="id", client_secret="s3cr3t-value")
+    assert "s3cr3t-value" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("sentinelhub:apiPrefix", "/v2/zarr", "must be one of"),
+        ("sentinelhub:baseUrl", "ftp://x", "http(s) URL"),
+    ],
+)
+def test_bad_settings_are_refused_clearly(key, value, expected):
+    with pytest.raises(ConfigurationError, match=re.escape(expected)):
+        Settings.resolve({key: value}, {"SH_CLIENT_ID": "i", "SH_CLIENT_SECRET": "s"})
