@@ -6,9 +6,11 @@ environment variables sentinelhub-py uses as fallbacks.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlparse
 
 from .errors import ConfigurationError
 
@@ -41,6 +43,30 @@ SOURCES: dict[str, tuple[str, str]] = {
 }
 
 
+def is_loopback_url(url: str) -> bool:
+    """True for URLs on this machine (127.0.0.0/8, ::1, localhost)."""
+    host = urlparse(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_url(name: str, url: str) -> None:
+    if url.startswith("https://"):
+        return
+    key, var = SOURCES[name]
+    if not url.startswith("http://"):
+        raise ConfigurationError(f"{key} / {var} must be an http(s) URL, got {url!r}")
+    if not is_loopback_url(url):
+        raise ConfigurationError(
+            f"{key} / {var} must use https (plain http is only allowed for a local emulator "
+            f"on 127.0.0.1 or localhost), got {url!r}"
+        )
+
+
 def default_token_url(base_url: str) -> str:
     """The token URL that goes with a base URL: a known deployment's, else the same host's."""
     return KNOWN_TOKEN_URLS.get(base_url, base_url + TOKEN_PATH)
@@ -62,13 +88,10 @@ class Settings:
     def __post_init__(self) -> None:
         base = self.base_url.rstrip("/")
         object.__setattr__(self, "base_url", base)
-        if not base.startswith(("http://", "https://")):
-            raise ConfigurationError(
-                f"{SOURCES['base_url'][0]} / {SOURCES['base_url'][1]} must be an http(s) URL, "
-                f"got {base!r}"
-            )
+        _check_url("base_url", base)
         if not self.token_url:
             object.__setattr__(self, "token_url", default_token_url(base))
+        _check_url("token_url", self.token_url)
         prefix = "/" + self.api_prefix.strip("/")
         if prefix not in API_PREFIXES:
             raise ConfigurationError(
@@ -76,6 +99,11 @@ class Settings:
                 f"{', '.join(API_PREFIXES)}, got {self.api_prefix!r}"
             )
         object.__setattr__(self, "api_prefix", prefix)
+
+    @property
+    def is_local(self) -> bool:
+        """Plain http to this machine (the emulator)."""
+        return self.base_url.startswith("http://") or self.token_url.startswith("http://")
 
     @property
     def api_url(self) -> str:

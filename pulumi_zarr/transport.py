@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import time
@@ -112,6 +113,14 @@ def error_from_response(response: requests.Response) -> ZarrApiError:
     )
 
 
+def _describe_failure(exc: requests.RequestException) -> str:
+    """The innermost cause of a transport failure, without the URL's query."""
+    cause = exc.args[0] if exc.args else exc
+    cause = getattr(cause, "reason", cause)
+    text = str(cause).split(": ", 1)[-1] if isinstance(cause, Exception) else str(cause)
+    return f"{type(exc).__name__}: {redaction.redact(text)[:200]}"
+
+
 def _may_have_reached_service(exc: requests.RequestException) -> bool:
     """False only when the connection failed before the request was sent."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
@@ -125,6 +134,9 @@ class ApiSession:
 
     def __init__(self, settings: Settings, *, pool_size: int = 8) -> None:
         self.settings = settings
+        if settings.is_local:
+            # oauthlib refuses plain http; Settings allows it only for loopback addresses.
+            os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
         redaction.install()
         redaction.register_secret(settings.client_secret)
         self._token_lock = threading.Lock()
@@ -192,8 +204,7 @@ class ApiSession:
         except requests.RequestException as exc:
             raise AuthError(
                 f"could not reach the token endpoint {self.settings.token_url}: "
-                f"{type(exc).__name__}",
-                code=None,
+                f"{_describe_failure(exc)}",
             ) from None
         access_token = token.get("access_token", "")
         redaction.register_secret(access_token)
@@ -230,8 +241,7 @@ class ApiSession:
                 )
             except requests.RequestException as exc:
                 raise TransportError(
-                    f"{type(exc).__name__} after {self.settings.max_attempts} attempt(s)"
-                    f" ({time.monotonic() - started:.1f} s)",
+                    f"{_describe_failure(exc)} ({time.monotonic() - started:.1f} s)",
                     maybe_applied=_may_have_reached_service(exc),
                     method=method.upper(),
                     path=path,
