@@ -81,11 +81,15 @@ class TransportError(ZarrApiError):
     """No HTTP answer: connection refused or dropped, or a timeout.
 
     ``maybe_applied`` is true when the request may have reached the service before the
-    connection failed (a non-idempotent request such as POST may have taken effect).
+    connection failed (a non-idempotent request such as POST may have taken effect);
+    ``timed_out`` when no answer came in time (the service may still be working on it).
     """
 
-    def __init__(self, message: str, *, maybe_applied: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, message: str, *, maybe_applied: bool, timed_out: bool = False, **kwargs: Any
+    ) -> None:
         self.maybe_applied = maybe_applied
+        self.timed_out = timed_out
         super().__init__(message, **kwargs)
 
 

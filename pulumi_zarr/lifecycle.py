@@ -45,13 +45,33 @@ def _same_spec(collection: Collection, spec: CollectionCreate) -> bool:
     return all(getattr(collection, f) == getattr(spec, f) for f in SERVICE_FIELDS)
 
 
+def _matching(client: ZarrClient, spec: CollectionCreate) -> list[Collection]:
+    return [c for c in client.list_collections(search=spec.name) if _same_spec(c, spec)]
+
+
+def _find_made(
+    client: ZarrClient, spec: CollectionCreate, before: set[str], lost: TransportError
+) -> list[Collection]:
+    """The collections a POST whose answer was lost made (normally one, or none).
+
+    After a timeout the service may still be working on the POST, so keep looking for as
+    long as a request may take; after a dropped connection it has finished: look once.
+    """
+    deadline = time.monotonic() + (client.settings.timeout_seconds if lost.timed_out else 0)
+    while True:
+        made = [c for c in _matching(client, spec) if c.id not in before]
+        if made or time.monotonic() >= deadline:
+            return made
+        time.sleep(min(1.0, max(deadline - time.monotonic(), 0)))
+
+
 def _post(client: ZarrClient, spec: CollectionCreate) -> Collection:
     """POST the collection; if the answer is lost, find the one the POST made.
 
     Collections that already matched before the POST are not ours, so a lost answer never
     leads to a duplicate or to adopting someone else's collection.
     """
-    before = {c.id for c in client.list_collections(search=spec.name) if _same_spec(c, spec)}
+    before = {c.id for c in _matching(client, spec)}
     try:
         return client.create(spec)
     except TransportError as exc:
@@ -61,11 +81,7 @@ def _post(client: ZarrClient, spec: CollectionCreate) -> Collection:
                 "nothing was created. Run `pulumi up` again."
             ) from None
         lost = exc
-    made = [
-        c
-        for c in client.list_collections(search=spec.name)
-        if _same_spec(c, spec) and c.id not in before
-    ]
+    made = _find_made(client, spec, before, lost)
     if len(made) == 1:
         return made[0]
     if not made:
@@ -78,7 +94,7 @@ def _post(client: ZarrClient, spec: CollectionCreate) -> Collection:
         f"creating {describe(spec)}: the answer to POST was lost ({lost}) and {len(made)} new "
         f"matching collections appeared meanwhile ({ids}); another process is creating the "
         "same collection. Nothing was adopted: delete the extra ones, then import the one to "
-        "keep with `pulumi import`."
+        "keep with the import_ resource option."
     )
 
 

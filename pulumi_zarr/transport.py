@@ -243,6 +243,7 @@ class ApiSession:
                 raise TransportError(
                     f"{_describe_failure(exc)} ({time.monotonic() - started:.1f} s)",
                     maybe_applied=_may_have_reached_service(exc),
+                    timed_out=isinstance(exc, requests.exceptions.ReadTimeout),
                     method=method.upper(),
                     path=path,
                 ) from None
