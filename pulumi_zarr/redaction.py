@@ -7,6 +7,7 @@ replaces every registered secret by ``***`` before any handler sees the record.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 
 MASK = "***"
@@ -17,6 +18,16 @@ _NOISY_LOGGERS = (
     "oauthlib.oauth2.rfc6749.clients.base",
     "oauthlib.oauth2.rfc6749.parameters",
     "urllib3.connectionpool",
+)
+
+#: Token-shaped values, masked even before we learn the token: requests-oauthlib logs the token
+#: endpoint's response body before any hook of ours sees the new token.
+_PATTERNS = (
+    re.compile(
+        r"""(["']?(?:access_token|refresh_token|id_token|client_secret)["']?\s*[:=]\s*["']?)"""
+        r"""[^"'&,}\s]+"""
+    ),
+    re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+"),
 )
 
 _lock = threading.Lock()
@@ -36,6 +47,8 @@ def redact(text: str) -> str:
         secrets = sorted(_secrets, key=len, reverse=True)
     for secret in secrets:
         text = text.replace(secret, MASK)
+    for pattern in _PATTERNS:
+        text = pattern.sub(lambda m: m.group(1) + MASK, text)
     return text
 
 

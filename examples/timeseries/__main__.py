@@ -9,7 +9,7 @@ Config:
 
 import pulumi
 
-from pulumi_zarr import ZarrCollection, ZarrCollectionArgs
+from pulumi_zarr import ZarrCollection
 
 config = pulumi.Config()
 bucket = config.require("bucket")

@@ -106,8 +106,14 @@ def test_a_401_fetches_one_new_token_and_retries(emulator, client):
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_429_waits_retry_after_milliseconds_then_succeeds(emulator, client, cube_spec, method):
-    call = (lambda: client.create(cube_spec)) if method == "POST" else (lambda: list(client.list_collections()))
-    with fault(emulator, method=method, path=r"/collections$", status=429, retry_after_ms=300, times=1):
+    call = (
+        (lambda: client.create(cube_spec))
+        if method == "POST"
+        else (lambda: list(client.list_collections()))
+    )
+    with fault(
+        emulator, method=method, path=r"/collections$", status=429, retry_after_ms=300, times=1
+    ):
         started = time.monotonic()
         call()
         elapsed = time.monotonic() - started
@@ -117,7 +123,9 @@ def test_429_waits_retry_after_milliseconds_then_succeeds(emulator, client, cube
 def test_429_beyond_the_retry_budget_is_a_typed_error(emulator, settings_for):
     client = ZarrClient(settings_for(max_attempts=3))
     with (
-        fault(emulator, method="GET", path=r"/collections$", status=429, retry_after_ms=50, times=-1),
+        fault(
+            emulator, method="GET", path=r"/collections$", status=429, retry_after_ms=50, times=-1
+        ),
         pytest.raises(RateLimited) as info,
     ):
         list(client.list_collections())

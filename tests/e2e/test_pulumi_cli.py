@@ -87,7 +87,11 @@ def test_quickstart_lifecycle_with_the_cli(tmp_path, emulator, buckets_dir, writ
     run("destroy", "--yes")
     token = requests.post(
         emulator.token_url,
-        data={"grant_type": "client_credentials", "client_id": "local", "client_secret": "local-secret"},
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "local",
+            "client_secret": "local-secret",
+        },
         timeout=10,
     ).json()["access_token"]
     left = requests.get(

@@ -1,0 +1,140 @@
+"""Background ingestion: rules run in a small worker pool; the visible status follows the clock.
+
+A run stores its outcome with the collection; the status shown is CREATED for a short moment
+after create, INGESTING until ``ready_at`` (and while the outcome isn't computed or a stuck
+rule matches), then the outcome. No thread sleeps per collection.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from ..models import Status
+from .rules import inspect_group
+from .storage import Storage, StorageError
+from .store import Row, Store
+
+log = logging.getLogger(__name__)
+CREATED_MOMENT = 0.2  # seconds a new collection shows CREATED (capped at a quarter of the delay)
+
+
+def run_rules(storage: Storage, row: Row) -> dict[str, Any]:
+    """Open the collection's group and apply the rules; the stored outcome."""
+    import zarr
+
+    where = storage.describe(row.s3_bucket, row.path)
+    try:
+        store = storage.open_store(row.s3_bucket, row.path)
+        try:
+            group = zarr.open_group(store=store, mode="r", zarr_format=2)
+        except (
+            FileNotFoundError,
+            KeyError,
+            zarr.errors.GroupNotFoundError,
+            zarr.errors.NodeTypeValidationError,
+        ) as exc:
+            raise StorageError(
+                f"no Zarr group (.zgroup, Zarr format 2) at {where} (rule 1)"
+            ) from exc
+        inspection = inspect_group(group, row.crs)
+        violation = getattr(store, "violation", None)
+        if violation:
+            raise StorageError(violation)
+    except StorageError as exc:
+        return _failed(str(exc))
+    except Exception as exc:  # unreadable metadata etc.: a FAILED ingestion, never a crash
+        log.warning("ingestion of %s failed: %s", row.id, type(exc).__name__)
+        return _failed(f"cannot read the Zarr group at {where}: {type(exc).__name__}: {exc}")
+    if not inspection.ok:
+        return _failed(inspection.message or "ingestion failed")
+    return _jsonable(
+        {
+            "status": Status.INGESTED.value,
+            "ingestionErrors": inspection.message,
+            "envelope": inspection.envelope,
+            "width": inspection.width,
+            "height": inspection.height,
+            "zattrs": inspection.zattrs,
+            "additionalData": {
+                "bands": inspection.bands,
+                "maxMetersPerPixel": inspection.max_meters_per_pixel,
+            },
+            "arrays": [
+                {
+                    "name": a.name,
+                    "s3Bucket": row.s3_bucket,
+                    "path": f"{row.path}{a.name}/",
+                    "zarray": a.zarray,
+                    "zattrs": a.zattrs,
+                }
+                for a in inspection.arrays
+            ],
+        }
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    """Non-finite floats (e.g. NaN in attributes) as strings, like Zarr's JSON does."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars
+        return _jsonable(value.item())
+    return value
+
+
+def _failed(message: str) -> dict[str, Any]:
+    return {"status": Status.FAILED.value, "ingestionErrors": message, "arrays": []}
+
+
+class Ingestor:
+    """Schedules ingestion runs and derives what a collection looks like right now."""
+
+    def __init__(self, store: Store, storage: Storage, delay: float, is_stuck: Any) -> None:
+        self.store, self.storage, self.delay = store, storage, delay
+        self._is_stuck = is_stuck
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="zarr-ingest")
+
+    def resume(self) -> None:
+        """Restart every ingestion that had no outcome (after a restart with a state file)."""
+        for collection_id, generation in self.store.pending():
+            self.submit(collection_id, generation)
+
+    def submit(self, collection_id: str, generation: int) -> None:
+        self._pool.submit(self._run, collection_id, generation)
+
+    def _run(self, collection_id: str, generation: int) -> None:
+        row = self.store.get(collection_id)
+        if row is None or row.generation != generation:
+            return
+        self.store.set_result(collection_id, generation, run_rules(self.storage, row))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def ready_at(self) -> float:
+        return time.time() + self.delay
+
+    def outcome(self, row: Row, now: float | None = None) -> tuple[Status, dict[str, Any] | None]:
+        """The visible status and the outcome whose fields are shown (None: nothing yet)."""
+        now = time.time() if now is None else now
+        if row.result is not None and now >= row.ready_at and not self._is_stuck(row.name):
+            return Status(row.result["status"]), row.result
+        moment = min(CREATED_MOMENT, self.delay / 4)
+        if not row.reingest and now < row.started_at + moment:
+            return Status.CREATED, None
+        return Status.INGESTING, row.previous
+
+    def final_at(self, row: Row) -> float | None:
+        """When the collection's current run became final (None: not final yet)."""
+        status, _ = self.outcome(row)
+        if not status.is_final or row.computed_at is None:
+            return None
+        return max(row.ready_at, row.computed_at)

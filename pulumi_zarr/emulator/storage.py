@@ -1,0 +1,135 @@
+"""Bucket access: a jailed local folder of buckets, or an S3-compatible endpoint via s3fs."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from zarr.storage import LocalStore
+
+_BUCKET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$")
+
+
+class StorageError(Exception):
+    """The Zarr group can't be read (missing bucket, missing group, jail violation)."""
+
+
+def check_bucket(name: str) -> str | None:
+    """Why ``name`` is not a plain bucket name, or None when it is."""
+    if not name:
+        return "must not be empty"
+    if ".." in name or not _BUCKET.match(name):
+        return (
+            "must be a plain bucket name (letters, digits, '.', '_', '-'; no '/', '\\', '..', '%')"
+        )
+    return None
+
+
+def check_path(path: str) -> str | None:
+    """Why ``path`` is not a safe prefix inside a bucket, or None when it is."""
+    if "\x00" in path:
+        return "must not contain NUL"
+    if "\\" in path:
+        return "must not contain backslashes"
+    if "%" in path:
+        return "must not contain percent-encoded characters"
+    if "//" in path:
+        return "must not contain '//'"
+    if any(segment in (".", "..") for segment in path.rstrip("/").split("/")):
+        return "must not contain '.' or '..' segments"
+    return None
+
+
+class JailedLocalStore(LocalStore):
+    """A read-only LocalStore that refuses any key whose real path leaves ``jail``."""
+
+    def __init__(self, root: Path, jail: Path) -> None:
+        super().__init__(root, read_only=True)
+        self.jail = os.path.realpath(jail)
+        self.violation: str | None = None
+
+    def _check(self, key: str) -> None:
+        real = os.path.realpath(self.root / key)
+        if os.path.commonpath([real, self.jail]) != self.jail:
+            self.violation = f"'{key}' resolves outside the bucket (symlink); refusing to read it"
+            raise StorageError(self.violation)
+
+    async def get(self, key: str, prototype: Any = None, byte_range: Any = None) -> Any:
+        self._check(key)
+        return await super().get(key, prototype, byte_range)
+
+    async def get_partial_values(self, prototype: Any, key_ranges: Any) -> Any:
+        key_ranges = list(key_ranges)
+        for key, _ in key_ranges:
+            self._check(key)
+        return await super().get_partial_values(prototype, key_ranges)
+
+    async def exists(self, key: str) -> bool:
+        self._check(key)
+        return await super().exists(key)
+
+    async def list_dir(self, prefix: str):  # type: ignore[override]
+        self._check(prefix)
+        async for key in super().list_dir(prefix):
+            yield key
+
+
+class Storage:
+    """Opens the store at ``s3Bucket``/``path`` for reading."""
+
+    def __init__(self, buckets_dir: str | Path | None = None, s3_endpoint: str | None = None):
+        if (buckets_dir is None) == (s3_endpoint is None):
+            raise ValueError("give exactly one of buckets_dir and s3_endpoint")
+        self.buckets_dir = Path(buckets_dir).resolve() if buckets_dir is not None else None
+        self.s3_endpoint = s3_endpoint
+
+    def describe(self, bucket: str, path: str) -> str:
+        return f"s3://{bucket}/{path}"
+
+    def open_store(self, bucket: str, path: str) -> Any:
+        """A zarr store rooted at the group; raises :class:`StorageError`."""
+        problem = check_bucket(bucket) or check_path(path)
+        if problem:
+            raise StorageError(f"invalid location s3://{bucket}/{path}: {problem}")
+        if self.buckets_dir is not None:
+            return self._local(bucket, path)
+        return self._s3(bucket, path)
+
+    def _local(self, bucket: str, path: str) -> JailedLocalStore:
+        assert self.buckets_dir is not None
+        bucket_dir = self.buckets_dir / bucket
+        real_bucket = os.path.realpath(bucket_dir)
+        if not os.path.isdir(bucket_dir) or os.path.commonpath(
+            [real_bucket, str(self.buckets_dir)]
+        ) != str(self.buckets_dir):
+            raise StorageError(f"bucket '{bucket}' does not exist or is not accessible")
+        root = bucket_dir / path
+        real_root = os.path.realpath(root)
+        if os.path.commonpath([real_root, real_bucket]) != real_bucket:
+            raise StorageError(
+                f"s3://{bucket}/{path} resolves outside the bucket (symlink); refusing to read it"
+            )
+        return JailedLocalStore(Path(real_root), Path(real_bucket))
+
+    def _s3(self, bucket: str, path: str) -> Any:
+        import s3fs
+        from zarr.storage import FsspecStore
+
+        options = {
+            "endpoint_url": self.s3_endpoint,
+            "skip_instance_cache": True,
+            "use_listings_cache": False,
+        }
+        probe = s3fs.S3FileSystem(**options)
+        try:
+            exists = probe.exists(bucket)
+        except Exception as exc:  # botocore/aiohttp errors: report, don't crash
+            raise StorageError(
+                f"bucket '{bucket}' is not accessible: {type(exc).__name__}"
+            ) from exc
+        if not exists:
+            raise StorageError(f"bucket '{bucket}' does not exist or is not accessible")
+        fs = s3fs.S3FileSystem(asynchronous=True, **options)
+        return FsspecStore(fs, path=f"{bucket}/{path.rstrip('/')}", read_only=True)

@@ -1,0 +1,172 @@
+"""Collections in SQLite: in memory by default, or a file so they survive a restart."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS collections (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL UNIQUE,
+    account_id  TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    created     TEXT NOT NULL,
+    s3_bucket   TEXT NOT NULL,
+    path        TEXT NOT NULL,
+    crs         TEXT NOT NULL,
+    generation  INTEGER NOT NULL DEFAULT 0,
+    reingest    INTEGER NOT NULL DEFAULT 0,
+    started_at  REAL NOT NULL,
+    ready_at    REAL NOT NULL,
+    result      TEXT,
+    computed_at REAL,
+    previous    TEXT
+);
+CREATE INDEX IF NOT EXISTS collections_account ON collections (account_id, seq);
+"""
+
+
+@dataclass
+class Row:
+    """One stored collection; ``result``/``previous`` are ingestion outcomes (see ingest.py)."""
+
+    seq: int
+    id: str
+    account_id: str
+    name: str
+    created: str
+    s3_bucket: str
+    path: str
+    crs: str
+    generation: int
+    reingest: bool
+    started_at: float
+    ready_at: float
+    result: dict[str, Any] | None
+    computed_at: float | None
+    previous: dict[str, Any] | None
+
+
+def _row(values: sqlite3.Row) -> Row:
+    data = dict(values)
+    for key in ("result", "previous"):
+        data[key] = json.loads(data[key]) if data[key] else None
+    data["reingest"] = bool(data["reingest"])
+    return Row(**data)
+
+
+class Store:
+    """Thread-safe access to the collections table (one connection, one lock)."""
+
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        with self._lock:
+            if str(path) != ":memory:":
+                self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def insert(
+        self,
+        *,
+        id: str,
+        account_id: str,
+        name: str,
+        created: str,
+        s3_bucket: str,
+        path: str,
+        crs: str,
+        ready_at: float,
+    ) -> Row:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO collections (id, account_id, name, created, s3_bucket, path, crs,"
+                " started_at, ready_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (id, account_id, name, created, s3_bucket, path, crs, time.time(), ready_at),
+            )
+        row = self.get(id)
+        assert row is not None
+        return row
+
+    def get(self, id: str, account_id: str | None = None) -> Row | None:
+        sql, args = "SELECT * FROM collections WHERE id = ?", [id]
+        if account_id is not None:
+            sql, args = sql + " AND account_id = ?", [*args, account_id]
+        with self._lock:
+            found = self._db.execute(sql, args).fetchone()
+        return _row(found) if found else None
+
+    def page(self, account_id: str, after_seq: int, search: str | None, limit: int) -> list[Row]:
+        """Up to ``limit`` rows of an account with ``seq > after_seq`` whose name contains
+        ``search`` (case-insensitive), in creation order."""
+        needle = search.casefold() if search else None
+        out: list[Row] = []
+        last = after_seq
+        while len(out) < limit:
+            with self._lock:
+                batch = self._db.execute(
+                    "SELECT * FROM collections WHERE account_id = ? AND seq > ? ORDER BY seq"
+                    " LIMIT 500",
+                    (account_id, last),
+                ).fetchall()
+            if not batch:
+                break
+            for values in batch:
+                row = _row(values)
+                last = row.seq
+                if needle is None or needle in row.name.casefold():
+                    out.append(row)
+                    if len(out) == limit:
+                        break
+        return out
+
+    def rename(self, id: str, name: str) -> None:
+        with self._lock:
+            self._db.execute("UPDATE collections SET name = ? WHERE id = ?", (name, id))
+
+    def delete(self, id: str) -> bool:
+        with self._lock:
+            return self._db.execute("DELETE FROM collections WHERE id = ?", (id,)).rowcount > 0
+
+    def restart_ingestion(self, id: str, previous: dict[str, Any] | None, ready_at: float) -> int:
+        """Start a new ingestion run (reingest); returns its generation."""
+        with self._lock:
+            self._db.execute(
+                "UPDATE collections SET generation = generation + 1, reingest = 1,"
+                " started_at = ?, ready_at = ?, result = NULL, computed_at = NULL, previous = ?"
+                " WHERE id = ?",
+                (time.time(), ready_at, json.dumps(previous) if previous else None, id),
+            )
+            found = self._db.execute(
+                "SELECT generation FROM collections WHERE id = ?", (id,)
+            ).fetchone()
+        return int(found[0]) if found else -1
+
+    def set_result(self, id: str, generation: int, result: dict[str, Any]) -> bool:
+        """Store an ingestion outcome, unless the collection was deleted or reingested since."""
+        with self._lock:
+            cursor = self._db.execute(
+                "UPDATE collections SET result = ?, computed_at = ?"
+                " WHERE id = ? AND generation = ?",
+                (json.dumps(result), time.time(), id, generation),
+            )
+        return cursor.rowcount > 0
+
+    def pending(self) -> list[tuple[str, int]]:
+        """(id, generation) of every ingestion without an outcome (to resume after a restart)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, generation FROM collections WHERE result IS NULL ORDER BY seq"
+            ).fetchall()
+        return [(r[0], int(r[1])) for r in rows]

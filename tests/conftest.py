@@ -1,0 +1,89 @@
+"""Shared fixtures: a temp buckets folder, sample cubes, in-process emulators, OAuth sessions."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# requests-oauthlib refuses plain http unless told; the emulator only listens on 127.0.0.1.
+os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
+
+FAST_INGEST = 0.2  # seconds from create to a final status in the emulator fixtures
+
+
+@pytest.fixture
+def buckets_dir(tmp_path: Path) -> Path:
+    """A folder whose sub-folders are the emulator's buckets."""
+    root = tmp_path / "buckets"
+    root.mkdir()
+    return root
+
+
+@pytest.fixture
+def write_cube(buckets_dir: Path) -> Callable[..., Any]:
+    """``write_cube(path, **knobs)``: a Zarr v2 cube (see pulumi_zarr.emulator.samples)."""
+    from pulumi_zarr.emulator.samples import write_cube as write
+
+    def make(root: Any = None, **knobs: Any) -> Any:
+        return write(root if root is not None else buckets_dir / "cubes" / "demo.zarr", **knobs)
+
+    return make
+
+
+@pytest.fixture
+def emulator(buckets_dir: Path) -> Iterator[Any]:
+    """An emulator on 127.0.0.1 (clients local/local-secret and other/other-secret)."""
+    from pulumi_zarr.emulator.server import Emulator
+
+    clients = {"local": "local-secret", "other": "other-secret"}
+    with Emulator(buckets_dir, clients=clients, ingest_delay=FAST_INGEST) as emu:
+        yield emu
+
+
+@pytest.fixture
+def short_token_emulator(buckets_dir: Path) -> Iterator[Any]:
+    """An emulator whose tokens live 2 s."""
+    from pulumi_zarr.emulator.server import Emulator
+
+    with Emulator(buckets_dir, ingest_delay=FAST_INGEST, token_ttl=2) as emu:
+        yield emu
+
+
+def oauth_session(url: str, client_id: str = "local", secret: str = "local-secret") -> Any:
+    """A requests-oauthlib session with a token, as in Sentinel Hub's examples."""
+    from oauthlib.oauth2 import BackendApplicationClient
+    from requests_oauthlib import OAuth2Session
+
+    session = OAuth2Session(client=BackendApplicationClient(client_id=client_id))
+    session.fetch_token(
+        token_url=f"{url}/auth/realms/main/protocol/openid-connect/token",
+        client_id=client_id,
+        client_secret=secret,
+        include_client_id=True,
+    )
+    return session
+
+
+@pytest.fixture
+def session_for(emulator: Any) -> Iterator[Callable[..., Any]]:
+    """``session_for(client_id="local", secret=...)``: an authorised session to ``emulator``."""
+    opened: list[Any] = []
+
+    def make(client_id: str = "local", secret: str | None = None) -> Any:
+        session = oauth_session(emulator.url, client_id, secret or f"{client_id}-secret")
+        opened.append(session)
+        return session
+
+    yield make
+    for session in opened:
+        session.close()
+
+
+@pytest.fixture
+def oauth(session_for: Callable[..., Any]) -> Any:
+    """An authorised session of client ``local``."""
+    return session_for()
