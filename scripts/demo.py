@@ -77,7 +77,7 @@ def with_cli(pulumi: str, emulator_url: str, workdir: Path) -> None:
 
 
 def without_cli(emulator_url: str) -> None:
-    from pulumi_zarr.testing import Deployment
+    from pulumi_zarr.testing import StackState, destroy, refresh, run_program, secret
 
     config = {
         "zarr-quickstart:bucket": BUCKET,
@@ -85,20 +85,22 @@ def without_cli(emulator_url: str) -> None:
         "zarr-quickstart:name": "Demo cube",
         "sentinelhub:baseUrl": emulator_url,
         "sentinelhub:clientId": "local",
-        "sentinelhub:clientSecret": "local-secret",
+        "sentinelhub:clientSecret": secret("local-secret"),
     }
-    with Deployment(QUICKSTART, project="zarr-quickstart") as deployment:
-        say("up (Check → Create through the provider host)")
-        show(deployment.up(config))
-        say("rename: up with a new name (Check → Diff → Update)")
-        renamed = deployment.up({**config, "zarr-quickstart:name": "Demo cube (renamed)"})
-        print(f"  status: {renamed['status']}  (same id: {renamed['collection_id']})")
-        say("refresh (Read)")
-        for urn, change in deployment.refresh().items():
-            print(f"  {urn}: {change}")
-        say("destroy (Delete)")
-        deployment.destroy()
-        print("  nothing left in the state")
+    state = StackState()
+    say("up (Check → Create through the provider host)")
+    show(run_program(QUICKSTART, config, state))
+    say("rename: up with a new name (Check → Diff → Update)")
+    renamed = run_program(
+        QUICKSTART, {**config, "zarr-quickstart:name": "Demo cube (renamed)"}, state
+    )
+    print(f"  steps: {state.last}  status: {renamed['status']}  id: {renamed['collection_id']}")
+    say("refresh (Read)")
+    for name, changed in refresh(state, config).items():
+        print(f"  {name}: {'no drift' if not changed else 'changed ' + ', '.join(changed)}")
+    say("destroy (Delete)")
+    destroy(state, config)
+    print(f"  steps: {state.last}; resources left in the state: {len(state.resources)}")
 
 
 def main() -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from emulator.helpers import oauth_session
 
 # requests-oauthlib refuses plain http unless told; the emulator only listens on 127.0.0.1.
 os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
@@ -51,21 +52,6 @@ def short_token_emulator(buckets_dir: Path) -> Iterator[Any]:
 
     with Emulator(buckets_dir, ingest_delay=FAST_INGEST, token_ttl=2) as emu:
         yield emu
-
-
-def oauth_session(url: str, client_id: str = "local", secret: str = "local-secret") -> Any:
-    """A requests-oauthlib session with a token, as in Sentinel Hub's examples."""
-    from oauthlib.oauth2 import BackendApplicationClient
-    from requests_oauthlib import OAuth2Session
-
-    session = OAuth2Session(client=BackendApplicationClient(client_id=client_id))
-    session.fetch_token(
-        token_url=f"{url}/auth/realms/main/protocol/openid-connect/token",
-        client_id=client_id,
-        client_secret=secret,
-        include_client_id=True,
-    )
-    return session
 
 
 @pytest.fixture

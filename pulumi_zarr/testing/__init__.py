@@ -1,18 +1,23 @@
 """Drive the provider as the Pulumi engine does, without the engine (tests, demo, users' CI).
 
 * :class:`ProviderHost` — the SDK's dynamic provider host over gRPC, one method per engine call.
-* :class:`Deployment` — run a Pulumi program under mocks, registrations forwarded to the host,
-  with a small state between ``up``, ``refresh`` and ``destroy``.
+* :func:`run_program`, :func:`refresh`, :func:`destroy` — ``pulumi up``/``refresh``/``destroy`` of
+  a program under Pulumi's mocks, registrations forwarded to a provider host, with a
+  :class:`StackState` kept between runs.
 """
 
-from .engine import Diff, ProviderError, ProviderHost, serialized_provider
-from .program import Deployment, DeploymentError
+from .engine import UNKNOWN, Diff, ProviderError, ProviderHost, secret
+from .program import DeploymentError, StackState, destroy, refresh, run_program
 
 __all__ = [
-    "Deployment",
+    "UNKNOWN",
     "DeploymentError",
     "Diff",
     "ProviderError",
     "ProviderHost",
-    "serialized_provider",
+    "StackState",
+    "destroy",
+    "refresh",
+    "run_program",
+    "secret",
 ]

@@ -1,28 +1,55 @@
-"""Play the Pulumi engine against the SDK's dynamic provider host, over gRPC.
+"""Play the Pulumi engine against the SDK's own dynamic provider host, over gRPC.
 
-``python -m pulumi.dynamic`` is the process the engine starts for dynamic resources. This
-starts it, and makes the engine's calls with properties serialized as the engine does:
-secrets are stripped before they reach the host (it announces ``acceptSecrets=False``),
-preview unknowns are the ``rpc.UNKNOWN`` sentinel.
+``python -m pulumi.dynamic`` is the process the engine starts for dynamic resources
+(plugin ``pulumi-resource-pulumi-python``). :class:`ProviderHost` starts it, reads its port,
+and makes the engine's calls with properties serialized the way the engine does it:
+
+* every resource call carries ``__provider`` (the dill/base64 string the program stored;
+  by default ``serialize_provider(ZarrCollectionProvider())``);
+* ``Configure`` gets the stack config keyed ``namespace:key``; secret values may be passed
+  wrapped (:func:`secret`) and stay wrapped on the wire (the engine marshals config with
+  ``KeepSecrets``; the host unwraps them);
+* for the resource calls the engine keeps secrets only if the provider's ConfigureResponse
+  said ``acceptSecrets``. The dynamic host says False, so by default (``secrets="engine"``)
+  wrapped secrets are sent as plain values, as the CLI does. ``secrets="keep"`` sends them
+  wrapped (``{SIG: SECRET_SIG, "value": v}``) regardless, to check the provider copes;
+* preview unknowns: pass :data:`UNKNOWN` (or ``pulumi.output.Unknown()``); the wire carries the
+  ``rpc.UNKNOWN`` sentinel. Responses are deserialized keeping unknowns
+  (``pulumi.output.Unknown`` instances) and secrets (wrapped dicts), as the engine would.
+
+Failed calls raise :class:`ProviderError` with the host's error text (a traceback whose
+tail is the exception line). Plain dicts in, plain dicts out; ``__provider`` is added to
+what is sent and removed from what is returned (it is always the string sent).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
+import re
+import selectors
 import subprocess
 import sys
+import tempfile
+import time
+import weakref
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import grpc
-from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 PROVIDER_KEY = "__provider"
-RESOURCE_TYPE = "pulumi-python:dynamic/sentinelhub:ZarrCollection"
+#: The preview "not known yet" value, as the engine sends it.
+UNKNOWN = rpc.UNKNOWN
+SECRET_SIG_KEY = rpc._special_sig_key
+SECRET_SIG = rpc._special_secret_sig
+
 
 _DIFF_KINDS = {
     provider_pb2.DiffResponse.DIFF_NONE: "none",
@@ -31,183 +58,390 @@ _DIFF_KINDS = {
 }
 
 
-class ProviderError(Exception):
-    """A provider call failed; ``message`` is the exception line the CLI would show last."""
+# -- helpers ----------------------------------------------------------------------------------
+def secret(value: Any) -> dict[str, Any]:
+    """A secret value as it travels on the wire."""
+    return rpc.wrap_rpc_secret(value)
 
-    def __init__(self, details: str) -> None:
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown) or value == UNKNOWN
+
+
+def strip_secrets(value: Any) -> Any:
+    """Secrets unwrapped at every depth: what the engine sends a provider without
+    ``acceptSecrets``."""
+    value = rpc.unwrap_rpc_secret(value)
+    if isinstance(value, dict):
+        return {k: strip_secrets(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strip_secrets(v) for v in value]
+    return value
+
+
+def serialize(props: dict[str, Any]) -> Any:
+    """``props`` as a protobuf Struct, by the SDK's own serializer.
+
+    On a private event loop: ``asyncio.run`` would unset the thread's current loop, which the
+    Pulumi runtime (mocks) relies on.
+    """
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(rpc.serialize_properties(props, {}))
+    finally:
+        loop.close()
+
+
+def deserialize(struct: Any) -> dict[str, Any]:
+    """A Struct back to a dict, keeping unknowns and (wrapped) secrets."""
+    return rpc.deserialize_properties(struct, keep_unknowns=True)
+
+
+def final_line(details: str) -> str:
+    """The last non-empty line of an error text (for a traceback: the exception line)."""
+    lines = [line for line in details.strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else details.strip()
+
+
+_FRAME = re.compile(r"^\s*File \".*\", line \d+")
+_EXC_HEAD = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)(?::\s?(?P<msg>.*))?$")
+
+
+def exception_text(details: str) -> tuple[str, str]:
+    """(exception type, full message) of the *final* exception of a Python traceback.
+
+    Handles multi-line messages (everything after the last frame's source lines) and
+    chained exceptions. A text that is not a traceback is returned whole as the message.
+    """
+    lines = details.rstrip().splitlines()
+    last_frame = max((i for i, line in enumerate(lines) if _FRAME.match(line)), default=None)
+    if last_frame is None:
+        return "", details.strip()
+    i = last_frame + 1
+    # source line(s) of the frame and the ~~~^^^ markers are indented under it
+    while i < len(lines) and (lines[i].startswith("    ") or not lines[i].strip()):
+        i += 1
+    tail = lines[i:]
+    if not tail:
+        return "", final_line(details)
+    head = _EXC_HEAD.match(tail[0])
+    if not head:
+        return "", "\n".join(tail).strip()
+    message = "\n".join([head.group("msg") or "", *tail[1:]]).strip()
+    return head.group("type"), message
+
+
+class ProviderError(Exception):
+    """A provider call failed on the host.
+
+    ``details``: the host's whole error text (the traceback); ``message``: the final
+    exception's message; ``exception_type``: e.g. ``pulumi_zarr.lifecycle.ZarrCollectionError``;
+    ``line``: the last line, as the CLI shows it last; ``code``: the gRPC status code.
+    """
+
+    def __init__(self, method: str, details: str, code: Any = None) -> None:
+        self.method = method
         self.details = details
-        lines = [line for line in details.strip().splitlines() if line.strip()]
-        self.message = lines[-1] if lines else details
-        super().__init__(self.message)
+        self.code = code
+        self.line = final_line(details)
+        self.exception_type, self.message = exception_text(details)
+        super().__init__(f"{method}: {self.line}")
 
 
 @dataclass
 class Diff:
-    changes: str
+    changes: str  # "none" | "some" | "unknown"
     replaces: list[str] = field(default_factory=list)
     delete_before_replace: bool = False
+    stables: list[str] = field(default_factory=list)
+    diffs: list[str] = field(default_factory=list)
 
 
-def serialize(props: dict[str, Any]) -> Any:
-    return asyncio.run(rpc.serialize_properties(props, {}))
+def decoded_provider(serialized: str) -> bytes:
+    """The dill pickle inside a serialized ``__provider`` string."""
+    return base64.b64decode(serialized)
 
 
-def deserialize(struct: Any) -> dict[str, Any]:
-    return rpc.deserialize_properties(struct, keep_unknowns=True)
+def default_provider() -> str:
+    """``__provider`` exactly as a program using ZarrCollection stores it."""
+    from pulumi_zarr import ZarrCollectionProvider
+
+    return serialize_provider(ZarrCollectionProvider())
 
 
-def _strip_secrets(value: Any) -> Any:
-    """What the engine sends a provider that does not accept secrets: plain values."""
-    value = rpc.unwrap_rpc_secret(value)
-    if isinstance(value, dict):
-        return {k: _strip_secrets(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_strip_secrets(v) for v in value]
-    return value
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
-def serialized_provider(provider: ResourceProvider | None = None) -> str:
-    """``__provider`` as a program stores it."""
-    if provider is None:
-        from pulumi_zarr.provider import ZarrCollectionProvider
-
-        provider = ZarrCollectionProvider()
-    return serialize_provider(provider)
-
-
+# -- the host ---------------------------------------------------------------------------------
 class ProviderHost:
-    """The dynamic provider host as a context manager, with the engine's calls as methods."""
+    """The SDK's dynamic provider host in a child process, driven like the engine does.
+
+    ``provider``: a ``ResourceProvider`` instance or an already serialized string (default:
+    a ``ZarrCollectionProvider``). ``env``: extra environment for the child; ``SH_*``
+    variables of the test process are *not* inherited unless ``inherit_sh_env``. The child
+    imports what this process can (its ``sys.path`` becomes the child's ``PYTHONPATH``), as a
+    program's provider classes must be importable by the host the engine starts.
+    """
 
     def __init__(
         self,
+        provider: Any = None,
         *,
+        project: str = "zarr-test",
         env: dict[str, str] | None = None,
-        project: str = "project",
-        provider: str | None = None,
         inherit_sh_env: bool = False,
+        secrets: str = "engine",
+        call_timeout: float = 120.0,
+        start_timeout: float = 30.0,
+        cwd: Path | str | None = None,
     ) -> None:
+        if secrets not in ("engine", "keep"):
+            raise ValueError("secrets must be 'engine' or 'keep'")
+        if provider is None:
+            provider = default_provider()
+        # provider="" : no default; every call must carry its own __provider (programs)
+        self.provider: str = provider if isinstance(provider, str) else serialize_provider(provider)
         base = {k: v for k, v in os.environ.items() if inherit_sh_env or not k.startswith("SH_")}
-        self._env = {**base, "PULUMI_PROJECT": project, **(env or {})}
-        self.provider = provider or serialized_provider()
-        self._process: subprocess.Popen[bytes] | None = None
+        pythonpath = list(dict.fromkeys(p for p in sys.path if p and Path(p).is_dir()))
+        self.env = {
+            **base,
+            "PULUMI_PROJECT": project,
+            "PYTHONPATH": os.pathsep.join(pythonpath),
+            **(env or {}),
+        }
+        self.project = project
+        self.secrets = secrets
+        self.call_timeout = call_timeout
+        self.start_timeout = start_timeout
+        self.cwd = str(cwd or Path.cwd())
+        self.accept_secrets = False
+        self.calls: list[str] = []
+        self.process: subprocess.Popen[bytes] | None = None
+        self._stderr: Any = None
         self._channel: grpc.Channel | None = None
         self._stub: Any = None
+        self._finalizer: Any = None
 
+    # -- process lifetime ---------------------------------------------------------------------
     def __enter__(self) -> ProviderHost:
-        self._process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.dynamic"],
-            stdout=subprocess.PIPE,
-            env=self._env,
-        )
-        assert self._process.stdout is not None
-        line = self._process.stdout.readline()
-        if not line.strip().isdigit():
-            self.close()
-            raise RuntimeError(f"the provider host did not start (printed {line!r})")
-        self._channel = grpc.insecure_channel(f"127.0.0.1:{int(line)}")
-        self._stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
+        self.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def start(self) -> None:
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
+        self.process = subprocess.Popen(
+            [sys.executable, "-u", "-m", "pulumi.dynamic"],
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            stdin=subprocess.DEVNULL,
+            env=self.env,
+            cwd=self.cwd,
+        )
+        self._finalizer = weakref.finalize(self, _stop, self.process)
+        try:
+            port = self._read_port()
+        except BaseException:
+            self.close()
+            raise
+        self.port = port
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        grpc.channel_ready_future(self._channel).result(timeout=self.start_timeout)
+        self._stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
+
+    def _read_port(self) -> int:
+        assert self.process is not None and self.process.stdout is not None
+        deadline = time.monotonic() + self.start_timeout
+        buffer = b""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.process.stdout, selectors.EVENT_READ)
+            while b"\n" not in buffer:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise RuntimeError(
+                        f"the provider host printed no port within {self.start_timeout} s; "
+                        f"stderr:\n{self.stderr_text()}"
+                    )
+                if not selector.select(timeout=left):
+                    continue
+                chunk = os.read(self.process.stdout.fileno(), 4096)
+                if not chunk:
+                    self.process.wait(timeout=5)
+                    raise RuntimeError(
+                        f"the provider host exited ({self.process.returncode}) before printing "
+                        f"its port; stderr:\n{self.stderr_text()}"
+                    )
+                buffer += chunk
+        line = buffer.split(b"\n", 1)[0].strip()
+        if not line.isdigit():
+            raise RuntimeError(f"the provider host printed {line!r} instead of a port")
+        return int(line)
+
+    def stderr_text(self) -> str:
+        """Everything the host wrote to stderr so far."""
+        if self._stderr is None:
+            return ""
+        self._stderr.flush()
+        self._stderr.seek(0)
+        return self._stderr.read().decode(errors="replace")
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
     def close(self) -> None:
         if self._channel is not None:
             self._channel.close()
             self._channel = None
-        if self._process is not None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-            if self._process.stdout is not None:
-                self._process.stdout.close()
-            self._process = None
+        if self.process is not None:
+            _stop(self.process)
+            if self.process.stdout is not None:
+                self.process.stdout.close()
+            if self._finalizer is not None:
+                self._finalizer.detach()
+        if self._stderr is not None:
+            # keep the text for post-mortem assertions after close
+            self._stderr_final = self.stderr_text()
+            self._stderr.close()
+            self._stderr = None
 
+    # -- wire helpers -------------------------------------------------------------------------
     def _call(self, method: str, request: Any) -> Any:
+        if self._stub is None:
+            raise RuntimeError("the provider host is not running (use it as a context manager)")
+        self.calls.append(method)
         try:
-            return getattr(self._stub, method)(request)
+            return getattr(self._stub, method)(request, timeout=self.call_timeout)
         except grpc.RpcError as exc:
-            raise ProviderError(exc.details() or str(exc)) from None
+            code = exc.code() if hasattr(exc, "code") else None
+            raise ProviderError(method, exc.details() or str(exc), code) from None
 
-    def _with_provider(self, props: dict[str, Any]) -> Any:
-        return serialize({**_strip_secrets(props), PROVIDER_KEY: self.provider})
+    def _props(self, props: dict[str, Any], *, with_provider: bool = True) -> Any:
+        """Resource properties as the engine sends them."""
+        sent = dict(props)
+        if with_provider and self.provider:
+            sent.setdefault(PROVIDER_KEY, self.provider)
+        if not (self.accept_secrets or self.secrets == "keep"):
+            sent = strip_secrets(sent)
+        return serialize(sent)
 
-    # -- the engine's calls ----------------------------------------------------------------
-    def configure(self, config: dict[str, Any]) -> None:
-        self._call(
-            "Configure", provider_pb2.ConfigureRequest(args=serialize(_strip_secrets(config)))
+    @staticmethod
+    def _result(struct: Any) -> dict[str, Any]:
+        props = deserialize(struct)
+        props.pop(PROVIDER_KEY, None)
+        return props
+
+    # -- the engine's calls -------------------------------------------------------------------
+    def configure(self, config: dict[str, Any]) -> bool:
+        """Configure with the stack config (``{"sentinelhub:clientId": ...}``); secrets may be
+        wrapped with :func:`secret`. Returns the host's ``acceptSecrets``."""
+        variables = {}
+        for key, value in config.items():
+            namespace, _, name = key.partition(":")
+            variables[f"{namespace}:config:{name}"] = str(rpc.unwrap_rpc_secret(value))
+        response = self._call(
+            "Configure",
+            provider_pb2.ConfigureRequest(
+                variables=variables, args=serialize(dict(config)), acceptSecrets=True
+            ),
         )
+        self.accept_secrets = bool(response.acceptSecrets)
+        return self.accept_secrets
 
     def check(
-        self, olds: dict[str, Any], news: dict[str, Any], urn: str = "urn"
+        self, olds: dict[str, Any], news: dict[str, Any], *, urn: str = "urn"
     ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        olds_struct = self._with_provider(olds) if olds else serialize({})
+        """Check(olds = old inputs or {}, news = the program's inputs) → (inputs, failures)."""
         response = self._call(
             "Check",
-            provider_pb2.CheckRequest(urn=urn, olds=olds_struct, news=self._with_provider(news)),
+            provider_pb2.CheckRequest(
+                urn=urn,
+                olds=self._props(olds) if olds else serialize({}),
+                news=self._props(news),
+            ),
         )
-        inputs = deserialize(response.inputs)
-        inputs.pop(PROVIDER_KEY, None)
-        return inputs, [(f.property, f.reason) for f in response.failures]
+        failures = [(f.property, f.reason) for f in response.failures]
+        return self._result(response.inputs), failures
 
-    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any], urn: str = "urn") -> Diff:
+    def diff(
+        self, id_: str, olds: dict[str, Any], news: dict[str, Any], *, urn: str = "urn"
+    ) -> Diff:
+        """Diff(id, olds = old *outputs*, news = checked inputs)."""
         response = self._call(
             "Diff",
             provider_pb2.DiffRequest(
-                id=id_, urn=urn, olds=self._with_provider(olds), news=self._with_provider(news)
+                id=id_, urn=urn, olds=self._props(olds), news=self._props(news)
             ),
         )
         return Diff(
-            _DIFF_KINDS[response.changes], list(response.replaces), response.deleteBeforeReplace
+            _DIFF_KINDS[response.changes],
+            list(response.replaces),
+            bool(response.deleteBeforeReplace),
+            list(response.stables),
+            list(response.diffs),
         )
 
-    def create(self, props: dict[str, Any], urn: str = "urn") -> tuple[str, dict[str, Any]]:
+    def create(self, props: dict[str, Any], *, urn: str = "urn") -> tuple[str, dict[str, Any]]:
+        """Create(checked inputs) → (id, outputs)."""
         response = self._call(
-            "Create", provider_pb2.CreateRequest(urn=urn, properties=self._with_provider(props))
+            "Create", provider_pb2.CreateRequest(urn=urn, properties=self._props(props))
         )
-        outs = deserialize(response.properties)
-        outs.pop(PROVIDER_KEY, None)
-        return response.id, outs
+        return response.id, self._result(response.properties)
 
     def read(
         self,
         id_: str,
         props: dict[str, Any],
         inputs: dict[str, Any] | None = None,
+        *,
         urn: str = "urn",
     ) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
+        """Read(id, properties = old outputs, or {} for import/get; inputs) →
+        (id or "" when gone, outputs, inputs the provider returned or None)."""
         request = provider_pb2.ReadRequest(
             id=id_,
             urn=urn,
-            properties=self._with_provider(props) if props else serialize({}),
-            inputs=self._with_provider(inputs) if inputs is not None else serialize({}),
+            properties=self._props(props) if props else serialize({}),
+            inputs=self._props(inputs) if inputs is not None else serialize({}),
         )
         response = self._call("Read", request)
-        outs = deserialize(response.properties)
-        outs.pop(PROVIDER_KEY, None)
-        new_inputs = deserialize(response.inputs) if response.HasField("inputs") else None
-        if new_inputs is not None:
-            new_inputs.pop(PROVIDER_KEY, None)
-        return response.id, outs, new_inputs
+        new_inputs = self._result(response.inputs) if response.HasField("inputs") else None
+        return response.id, self._result(response.properties), new_inputs
 
     def update(
-        self, id_: str, olds: dict[str, Any], news: dict[str, Any], urn: str = "urn"
+        self,
+        id_: str,
+        olds: dict[str, Any],
+        news: dict[str, Any],
+        *,
+        urn: str = "urn",
+        old_inputs: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        response = self._call(
-            "Update",
-            provider_pb2.UpdateRequest(
-                id=id_, urn=urn, olds=self._with_provider(olds), news=self._with_provider(news)
-            ),
+        """Update(id, olds = old outputs, news = checked inputs) → outputs."""
+        request = provider_pb2.UpdateRequest(
+            id=id_, urn=urn, olds=self._props(olds), news=self._props(news)
         )
-        outs = deserialize(response.properties)
-        outs.pop(PROVIDER_KEY, None)
-        return outs
+        if old_inputs is not None:
+            request.old_inputs.CopyFrom(self._props(old_inputs))
+        response = self._call("Update", request)
+        return self._result(response.properties)
 
-    def delete(self, id_: str, props: dict[str, Any], urn: str = "urn") -> None:
+    def delete(self, id_: str, props: dict[str, Any], *, urn: str = "urn") -> None:
+        """Delete(id, properties = outputs)."""
         self._call(
-            "Delete",
-            provider_pb2.DeleteRequest(id=id_, urn=urn, properties=self._with_provider(props)),
+            "Delete", provider_pb2.DeleteRequest(id=id_, urn=urn, properties=self._props(props))
         )
+
+    def plugin_info(self) -> str:
+        from google.protobuf import empty_pb2
+
+        return self._call("GetPluginInfo", empty_pb2.Empty()).version

@@ -1,188 +1,415 @@
-"""Run Pulumi programs without the engine: ``set_mocks`` plus a real provider host.
+"""Run Pulumi programs under mocks, with dynamic resources forwarded to a real provider host.
 
-Every registration of a dynamic resource is forwarded to the SDK's provider host with the
-engine's call sequence (Check → Create; Check → Diff → Update / replace; Read for imports),
-and a small state keeps ids, inputs and outputs between runs, so a test can play ``up``,
-a changed ``up``, ``refresh`` and ``destroy`` of a real program against a real service.
+``pulumi.runtime.set_mocks`` replaces the engine's resource monitor. Our :class:`EngineMocks`
+forwards every registration of a dynamic resource (type ``pulumi-python:dynamic…``) to a
+:class:`~pulumi_zarr.testing.engine.ProviderHost`, making the engine's calls, and keeps a
+:class:`StackState` (name → id, inputs, outputs) between runs, so one test can play:
+
+* ``up`` of a new program: Check → Create per resource;
+* ``up`` again: Check → Diff → nothing (DIFF_NONE) / Update / replacement (Create new, Delete
+  old at the end of the run, as the engine does with create-before-delete; delete first when
+  the provider asks ``delete_before_replace``); resources the program no longer declares
+  are deleted;
+* ``import_``: Read(id, {}, inputs) → Check(read inputs, program inputs) → Diff must be none;
+* ``Resource.get``: Read(id, {}, inputs) only (not managed, never deleted);
+* :func:`refresh`: Read(id, outputs, inputs) for each; gone ones are dropped;
+* :func:`destroy`: Delete for every resource in the state.
+
+Config keys are ``namespace:key``; a key without namespace gets the project's (from the
+program's ``Pulumi.yaml``). Every key reaches both the program (``pulumi.Config``) and the
+host's ``Configure``. Values wrapped with :func:`pulumi_zarr.testing.engine.secret` are secret.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import runpy
-from dataclasses import dataclass
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pulumi
 from pulumi.runtime import config as runtime_config
+from pulumi.runtime import rpc
 from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-from .engine import PROVIDER_KEY, ProviderHost, _strip_secrets
+from .engine import PROVIDER_KEY, Diff, ProviderError, ProviderHost, strip_secrets
 
 DYNAMIC_PREFIX = "pulumi-python:dynamic"
 
 
 class DeploymentError(Exception):
-    """A step of the deployment failed (check failures, or a provider error)."""
+    """A step failed the way ``pulumi up`` would report it (check failures, import mismatch,
+    or a provider error, kept as ``__cause__``)."""
 
 
 @dataclass
-class StateEntry:
+class ResourceState:
+    name: str
     type: str
     id: str
-    inputs: dict[str, Any]
-    outputs: dict[str, Any]
+    inputs: dict[str, Any]  # checked inputs, incl. __provider
+    outputs: dict[str, Any]  # incl. __provider
 
 
-class _ForwardingMocks(pulumi.runtime.Mocks):
-    def __init__(self, deployment: Deployment, host: ProviderHost) -> None:
-        self.deployment = deployment
+@dataclass
+class StackState:
+    """What ``Pulumi.<stack>.json`` would hold, plus a log of the engine's steps."""
+
+    resources: dict[str, ResourceState] = field(default_factory=dict)
+    #: (step, resource name) for every run: create, update, same, replace, delete, import, read
+    log: list[tuple[str, str]] = field(default_factory=list)
+    #: steps of the last run only
+    last: list[tuple[str, str]] = field(default_factory=list)
+    #: every ProviderError met (tests check them for leaked secrets)
+    errors: list[BaseException] = field(default_factory=list)
+    project: str | None = None
+
+    def step(self, kind: str, name: str) -> None:
+        self.log.append((kind, name))
+        self.last.append((kind, name))
+
+    def ids(self) -> dict[str, str]:
+        return {name: r.id for name, r in self.resources.items()}
+
+
+def _plain(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k != PROVIDER_KEY}
+
+
+def _project_file(program: Path) -> dict[str, Any]:
+    yaml_file = program.parent / "Pulumi.yaml"
+    if not yaml_file.exists():
+        return {}
+    import yaml
+
+    return yaml.safe_load(yaml_file.read_text()) or {}
+
+
+def project_of(program: Path) -> str | None:
+    """``name:`` from the program's Pulumi.yaml, if there is one."""
+    return _project_file(program).get("name")
+
+
+def project_config_defaults(program: Path, project: str) -> dict[str, Any]:
+    """The ``config:`` values of Pulumi.yaml, which apply when the stack does not set them."""
+    defaults: dict[str, Any] = {}
+    for key, spec in (_project_file(program).get("config") or {}).items():
+        value = spec.get("value", spec.get("default")) if isinstance(spec, dict) else spec
+        if value is not None:
+            name = key if ":" in key else f"{project}:{key}"
+            defaults[name] = value if isinstance(value, str) else json.dumps(value)
+    return defaults
+
+
+def _full_config(config: dict[str, Any], project: str) -> tuple[dict[str, Any], list[str]]:
+    """(config keyed ``ns:key``, values possibly wrapped as secrets; the secret keys)."""
+    full: dict[str, Any] = {}
+    secret_keys = []
+    for key, value in config.items():
+        name = key if ":" in key else f"{project}:{key}"
+        if rpc.is_rpc_secret(value):
+            secret_keys.append(name)
+        full[name] = value
+    return full, secret_keys
+
+
+class EngineMocks(pulumi.runtime.Mocks):
+    """Mocks that play the engine: dynamic resources go to the provider host."""
+
+    def __init__(self, state: StackState, host: ProviderHost) -> None:
+        self.state = state
         self.host = host
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
-        if not args.typ.startswith(DYNAMIC_PREFIX):
-            return f"{args.name}-id", args.inputs
-        news = {k: v for k, v in _strip_secrets(args.inputs).items() if k != PROVIDER_KEY}
-        entry = self.deployment._register(self.host, args.typ, args.name, news, args.resource_id)
-        return entry.id, entry.outputs
+        self.seen: list[str] = []
+        self.pending_deletes: list[ResourceState] = []
+        self.errors: list[BaseException] = []
+        self.registrations: list[Any] = []
+        self._lock = threading.Lock()
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list | None]:
         return {}, None
 
-
-class Deployment:
-    """A stack of one program, deployed through the provider host; state kept in memory."""
-
-    def __init__(self, program: Path | str, *, project: str, stack: str = "dev") -> None:
-        path = Path(program)
-        self.main = path / "__main__.py" if path.is_dir() else path
-        self.project = project
-        self.stack = stack
-        self.state: dict[str, StateEntry] = {}
-        self.config: dict[str, str] = {}
-        self._seen: set[str] = set()
-
-    def __enter__(self) -> Deployment:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-    def _host(self) -> ProviderHost:
-        host = ProviderHost(project=self.project).__enter__()
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+        self.registrations.append(args)
+        if not args.typ.startswith(DYNAMIC_PREFIX):
+            return f"{args.name}_id", args.inputs
         try:
-            host.configure(self.config)
-        except BaseException:
-            host.close()
+            entry = self._register(args)
+        except BaseException as exc:
+            with self._lock:
+                self.errors.append(exc)
+                self.state.errors.append(exc)
             raise
-        return host
+        outs = dict(entry.outputs)
+        outs[PROVIDER_KEY] = rpc.wrap_rpc_secret(outs.get(PROVIDER_KEY))
+        return entry.id, outs
 
-    # -- one registration ------------------------------------------------------------------
-    def _check(self, host: ProviderHost, name: str, olds: dict, news: dict) -> dict[str, Any]:
-        inputs, failures = host.check(olds, news, urn=name)
+    # -- the engine's steps for one registration ---------------------------------------------
+    def _check(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        inputs, failures = self.host.check(olds, news, urn=name)
         if failures:
             lines = "\n".join(f"  {prop}: {reason}" for prop, reason in failures)
-            raise DeploymentError(f"{name}: invalid inputs:\n{lines}")
+            raise DeploymentError(f"{name}: check failed:\n{lines}")
+        inputs[PROVIDER_KEY] = news[PROVIDER_KEY]
         return inputs
 
-    def _register(
-        self, host: ProviderHost, typ: str, name: str, news: dict[str, Any], import_id: str
-    ) -> StateEntry:
-        self._seen.add(name)
-        old = self.state.get(name)
-        if old is None and import_id:
-            _, outs, read_inputs = host.read(import_id, {}, inputs=news, urn=name)
-            if not outs:
-                raise DeploymentError(f"{name}: there is no collection {import_id} to import")
-            old = StateEntry(typ, import_id, read_inputs or {}, outs)
-            checked = self._check(host, name, old.inputs, news)
-            diff = host.diff(old.id, old.outputs, checked, urn=name)
+    def _with_provider(self, outs: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        return {**outs, PROVIDER_KEY: news[PROVIDER_KEY]}
+
+    def _register(self, args: pulumi.runtime.MockResourceArgs) -> ResourceState:
+        name, typ = args.name, args.typ
+        # the engine stores secrets; a host that does not accept them gets plain values
+        news = dict(args.inputs)
+        news[PROVIDER_KEY] = strip_secrets(news[PROVIDER_KEY])
+        host = self.host
+
+        if args.custom is None:  # Resource.get → ReadResource: read only, not managed
+            new_id, outs, _ = host.read(args.resource_id or "", {}, inputs=news, urn=name)
+            if not new_id:
+                raise DeploymentError(f"{name}: resource {args.resource_id!r} does not exist")
+            with self._lock:
+                self.state.step("read", name)
+            return ResourceState(name, typ, new_id, news, self._with_provider(outs, news))
+
+        with self._lock:
+            self.seen.append(name)
+            old = self.state.resources.get(name)
+
+        if old is None and args.resource_id:  # import_
+            new_id, outs, read_inputs = host.read(args.resource_id, {}, inputs=news, urn=name)
+            if not new_id:
+                raise DeploymentError(f"{name}: there is no resource {args.resource_id} to import")
+            olds = {**(read_inputs or {}), PROVIDER_KEY: news[PROVIDER_KEY]}
+            checked = self._check(name, olds, news)
+            outs = self._with_provider(outs, news)
+            diff = host.diff(new_id, outs, checked, urn=name)
             if diff.changes != "none":
                 raise DeploymentError(
-                    f"{name}: importing {import_id} would change it ({diff}); make the program's "
-                    "inputs match the collection"
+                    f"{name}: inputs to import do not match the existing resource ({diff})"
                 )
-            entry = old
+            entry = ResourceState(name, typ, new_id, checked, outs)
+            step = "import"
         elif old is None:
-            checked = self._check(host, name, {}, news)
+            checked = self._check(name, {}, news)
             new_id, outs = host.create(checked, urn=name)
-            entry = StateEntry(typ, new_id, checked, outs)
+            entry = ResourceState(name, typ, new_id, checked, self._with_provider(outs, news))
+            step = "create"
         else:
-            checked = self._check(host, name, old.inputs, news)
+            checked = self._check(name, old.inputs, news)
             diff = host.diff(old.id, old.outputs, checked, urn=name)
-            if diff.changes == "none":
-                entry = StateEntry(typ, old.id, checked, old.outputs)
-            elif diff.replaces:  # create-before-delete, as the engine does by default
+            step = self._kind(diff, old, checked)
+            if step == "same":
+                entry = ResourceState(name, typ, old.id, checked, old.outputs)
+            elif step == "replace":
+                if diff.delete_before_replace:
+                    host.delete(old.id, old.outputs, urn=name)
+                    with self._lock:
+                        self.state.resources.pop(name, None)
+                else:
+                    with self._lock:
+                        self.pending_deletes.append(old)
                 new_id, outs = host.create(checked, urn=name)
-                host.delete(old.id, old.outputs, urn=name)
-                entry = StateEntry(typ, new_id, checked, outs)
+                entry = ResourceState(name, typ, new_id, checked, self._with_provider(outs, news))
             else:
-                outs = host.update(old.id, old.outputs, checked, urn=name)
-                entry = StateEntry(typ, old.id, checked, outs)
-        self.state[name] = entry
+                outs = host.update(old.id, old.outputs, checked, urn=name, old_inputs=old.inputs)
+                entry = ResourceState(name, typ, old.id, checked, self._with_provider(outs, news))
+        with self._lock:
+            self.state.resources[name] = entry
+            self.state.step(step, name)
         return entry
 
-    # -- operations ------------------------------------------------------------------------
-    def up(self, config: dict[str, str]) -> dict[str, Any]:
-        """Run the program; create/update/replace what it declares, delete what it dropped.
+    @staticmethod
+    def _kind(diff: Diff, old: ResourceState, checked: dict[str, Any]) -> str:
+        if diff.changes == "none":
+            return "same"
+        if diff.replaces:
+            return "replace"
+        if diff.changes == "unknown":  # the engine falls back to comparing the inputs
+            return "same" if _plain(old.inputs) == _plain(checked) else "update"
+        return "update"
 
-        Returns the stack's exports, resolved.
-        """
-        self.config = dict(config)
-        self._seen = set()
-        host = self._host()
-        try:
-            exports = self._run_program(host)
-            for name in [n for n in self.state if n not in self._seen]:
-                host.delete(self.state[name].id, self.state[name].outputs, urn=name)
-                del self.state[name]
-        finally:
-            host.close()
-        return exports
 
-    def _run_program(self, host: ProviderHost) -> dict[str, Any]:
-        runtime_settings.reset_options(project=self.project, stack=self.stack, preview=False)
-        runtime_config.set_all_config(self.config)
-        pulumi.runtime.set_mocks(
-            _ForwardingMocks(self, host), project=self.project, stack=self.stack, preview=False
+# -- running programs ---------------------------------------------------------------------------
+@contextlib.contextmanager
+def _program_context(program_dir: Path) -> Iterator[None]:
+    """cwd and sys.path as the Python language host sets them for a program."""
+    cwd = os.getcwd()
+    sys.path.insert(0, str(program_dir))
+    os.chdir(program_dir)
+    try:
+        yield
+    finally:
+        os.chdir(cwd)
+        with contextlib.suppress(ValueError):
+            sys.path.remove(str(program_dir))
+
+
+def reset_runtime() -> None:
+    """Forget mocks, root stack and config (set_mocks is process-global)."""
+    runtime_settings.reset_options(project="project", stack="stack")
+    runtime_config.set_all_config({}, [])
+
+
+def _quiet_expected_failures(loop: Any, context: dict[str, Any]) -> None:
+    """Output futures of a resource whose registration failed are never awaited; asyncio
+    would log each one at garbage collection. The failure is raised to the test anyway."""
+    if isinstance(context.get("exception"), (DeploymentError, ProviderError)):
+        return
+    loop.default_exception_handler(context)
+
+
+def _resolve_main(program: Path | str) -> Path:
+    path = Path(program).resolve()
+    return path / "__main__.py" if path.is_dir() else path
+
+
+def _start_host(host_factory: Callable[..., ProviderHost] | None, project: str, config, env):
+    host = (host_factory or ProviderHost)(provider="", project=project, env=env)
+    host.start()
+    try:
+        host.configure(config)
+    except BaseException:
+        host.close()
+        raise
+    return host
+
+
+def run_program(
+    program: Path | str,
+    config: dict[str, Any],
+    state: StackState,
+    *,
+    project: str | None = None,
+    stack: str = "test",
+    env: dict[str, str] | None = None,
+    host_factory: Callable[..., ProviderHost] | None = None,
+) -> dict[str, Any]:
+    """``pulumi up`` of ``program`` (a directory with ``__main__.py``, or the file) under
+    mocks, dynamic resources deployed through a fresh provider host. Returns the stack's
+    exports, resolved. Raises :class:`DeploymentError` / ``ProviderError`` like ``up`` fails.
+    """
+    main = _resolve_main(program)
+    project = project or state.project or project_of(main) or "project"
+    state.project = project
+    state.last = []
+    full, secret_keys = _full_config(config, project)
+    full = {**project_config_defaults(main, project), **full}
+
+    host = _start_host(host_factory, project, full, env)
+    mocks = EngineMocks(state, host)
+    exports: dict[str, Any] = {}
+    try:
+        reset_runtime()
+        _ensure_event_loop().set_exception_handler(_quiet_expected_failures)
+        runtime_settings.reset_options(
+            project=project, stack=stack, preview=False, root_directory=str(main.parent)
         )
+        runtime_config.set_all_config(
+            {k: str(rpc.unwrap_rpc_secret(v)) for k, v in full.items()}, secret_keys
+        )
+        pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False)
         root = runtime_settings.get_root_resource()
-        exports: dict[str, Any] = {}
+        assert root is not None
 
-        def program() -> Any:
-            runpy.run_path(str(self.main), run_name="__main__")
-            return pulumi.Output.from_input(dict(root.outputs)).apply(exports.update)
+        async def _resolve() -> None:
+            for key, value in dict(root.outputs).items():
+                exports[key] = await pulumi.Output.from_input(value).future()
+
+        def _body() -> Any:
+            with _program_context(main.parent):
+                runpy.run_path(str(main), run_name="__main__")
+            return _resolve()
 
         runtime_settings.SETTINGS.rpc_manager.clear()
         runtime_settings.SETTINGS.outputs.clear()
-        _sync_await(run_pulumi_func(lambda: _sync_await(program().future())))
-        return exports
-
-    def refresh(self) -> dict[str, str]:
-        """Read every resource; drop the gone ones. Returns what happened to each."""
-        report: dict[str, str] = {}
-        host = self._host()
         try:
-            for name, entry in list(self.state.items()):
-                new_id, outs, inputs = host.read(entry.id, entry.outputs, entry.inputs, urn=name)
-                if not new_id:
-                    del self.state[name]
-                    report[name] = "deleted outside Pulumi: dropped from the state"
-                    continue
-                drift = sorted(k for k in outs if outs.get(k) != entry.outputs.get(k))
-                report[name] = f"changed: {', '.join(drift)}" if drift else "unchanged"
-                self.state[name] = StateEntry(entry.type, new_id, inputs or entry.inputs, outs)
-        finally:
-            host.close()
-        return report
+            _sync_await(run_pulumi_func(lambda: _sync_await(_body())))
+        except BaseException as exc:
+            if mocks.errors:
+                first = mocks.errors[0]
+                if first is not exc:
+                    raise first from exc
+            raise
+        if mocks.errors:
+            raise mocks.errors[0]
 
-    def destroy(self) -> None:
-        host = self._host()
-        try:
-            for name, entry in list(self.state.items()):
-                host.delete(entry.id, entry.outputs, urn=name)
-                del self.state[name]
-        finally:
-            host.close()
+        # resources the program no longer declares, then replaced ones: deleted at the end
+        removed = [r for n, r in state.resources.items() if n not in mocks.seen]
+        for entry in [*reversed(removed), *mocks.pending_deletes]:
+            _delete(host, state, entry)
+            if state.resources.get(entry.name) is entry:
+                del state.resources[entry.name]
+    finally:
+        host.close()
+        reset_runtime()
+    return exports
+
+
+def _delete(host: ProviderHost, state: StackState, entry: ResourceState) -> None:
+    try:
+        host.delete(entry.id, entry.outputs, urn=entry.name)
+    except BaseException as exc:
+        state.errors.append(exc)
+        raise
+    state.step("delete", entry.name)
+
+
+def destroy(
+    state: StackState,
+    config: dict[str, Any],
+    *,
+    env: dict[str, str] | None = None,
+    host_factory: Callable[..., ProviderHost] | None = None,
+) -> None:
+    """``pulumi destroy``: Delete every resource in the state (newest first)."""
+    project = state.project or "project"
+    full, _ = _full_config(config, project)
+    state.last = []
+    host = _start_host(host_factory, project, full, env)
+    try:
+        for name in reversed(list(state.resources)):
+            _delete(host, state, state.resources[name])
+            del state.resources[name]
+    finally:
+        host.close()
+
+
+def refresh(
+    state: StackState,
+    config: dict[str, Any],
+    *,
+    env: dict[str, str] | None = None,
+    host_factory: Callable[..., ProviderHost] | None = None,
+) -> dict[str, list[str]]:
+    """``pulumi refresh``: Read each resource; returns name → changed output keys
+    (``["<gone>"]`` for a dropped one)."""
+    project = state.project or "project"
+    full, _ = _full_config(config, project)
+    state.last = []
+    report: dict[str, list[str]] = {}
+    host = _start_host(host_factory, project, full, env)
+    try:
+        for name, entry in list(state.resources.items()):
+            new_id, outs, inputs = host.read(entry.id, entry.outputs, entry.inputs, urn=name)
+            if not new_id:
+                del state.resources[name]
+                report[name] = ["<gone>"]
+                state.step("drop", name)
+                continue
+            outs = {**outs, PROVIDER_KEY: entry.outputs[PROVIDER_KEY]}
+            report[name] = sorted(k for k in outs if outs[k] != entry.outputs.get(k))
+            new_inputs = (
+                {**inputs, PROVIDER_KEY: entry.inputs[PROVIDER_KEY]} if inputs else entry.inputs
+            )
+            state.resources[name] = ResourceState(name, entry.type, new_id, new_inputs, outs)
+            state.step("refresh", name)
+    finally:
+        host.close()
+    return report

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
+from pulumi_zarr.testing.engine import ProviderHost, secret
+
 from .api import ZarrApi
-from .engine import ProviderHost, secret
 
 CLIENT_ID = "harness-client"
 #: Recognisable: it must never appear in state, outputs, errors or logs.

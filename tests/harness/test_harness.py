@@ -9,7 +9,7 @@ import pytest
 from pulumi.output import Unknown
 
 from harness.echo_provider import EchoProvider
-from harness.engine import (
+from pulumi_zarr.testing.engine import (
     UNKNOWN,
     ProviderError,
     ProviderHost,
@@ -18,7 +18,7 @@ from harness.engine import (
     final_line,
     secret,
 )
-from harness.program import DeploymentError, StackState, destroy, refresh, run_program
+from pulumi_zarr.testing.program import DeploymentError, StackState, destroy, refresh, run_program
 
 ECHO_PROGRAM = Path(__file__).parent / "echo_program"
 

@@ -14,9 +14,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-from harness.engine import PROVIDER_KEY, decoded_provider
 from harness.fixtures import GOOD_BUCKET, GOOD_PATH, PLANTED_SECRET, write_good_cube
-from harness.program import DeploymentError, StackState, destroy, refresh, run_program
+
+from pulumi_zarr.testing.engine import PROVIDER_KEY, decoded_provider
+from pulumi_zarr.testing.program import DeploymentError, StackState, destroy, refresh, run_program
 
 REPO = Path(__file__).resolve().parents[2]
 QUICKSTART = REPO / "examples" / "quickstart"

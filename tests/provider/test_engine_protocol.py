@@ -14,7 +14,6 @@ import uuid
 from typing import Any
 
 import pytest
-from harness.engine import UNKNOWN, ProviderError, ProviderHost, default_provider, secret
 from harness.fixtures import (
     CLIENT_ID,
     CRS_4326,
@@ -27,6 +26,14 @@ from harness.fixtures import (
     write_good_cube,
 )
 from pulumi.output import Unknown
+
+from pulumi_zarr.testing.engine import (
+    UNKNOWN,
+    ProviderError,
+    ProviderHost,
+    default_provider,
+    secret,
+)
 
 EPSG = "http://www.opengis.net/def/crs/EPSG/0/"
 INPUTS = ("name", "s3_bucket", "path", "crs")
