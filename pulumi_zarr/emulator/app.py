@@ -11,11 +11,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -200,6 +200,17 @@ async def _json_object(request: Request) -> dict[str, Any]:
     return body
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def _parse(model: type[M], body: dict[str, Any]) -> M:
+    """``body`` as ``model`` (wire names, strict types), or a 400 naming the bad field."""
+    try:
+        return model.model_validate(body, strict=True, by_alias=True, by_name=False)
+    except ValidationError as exc:
+        raise ApiError(400, _validation_message(exc)) from None
+
+
 def _validation_message(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
@@ -299,12 +310,7 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
         who = principal(request)
         body = await _json_object(request)
         fields = {k: v for k, v in body.items() if k not in READ_ONLY_FIELDS}
-        try:
-            spec = CollectionCreate.model_validate(
-                fields, strict=True, by_alias=True, by_name=False
-            )
-        except ValidationError as exc:
-            raise ApiError(400, _validation_message(exc)) from None
+        spec = _parse(CollectionCreate, fields)
         _check_name(spec.name)
         problem = check_bucket(spec.s3_bucket)
         if problem:
@@ -358,12 +364,7 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
     async def update_collection(request: Request, collection_id: str) -> Response:
         _, row = owned(request, collection_id)
         body = await _json_object(request)
-        try:
-            update = CollectionUpdate.model_validate(
-                body, strict=True, by_alias=True, by_name=False
-            )
-        except ValidationError as exc:
-            raise ApiError(400, _validation_message(exc)) from None
+        update = _parse(CollectionUpdate, body)
         _check_name(update.name)
         emu.store.rename(row.id, update.name)
         return Response(status_code=204)
