@@ -112,6 +112,19 @@ class Collection(WireModel):
     zattrs: dict[str, Any] | None = None
     additional_data: AdditionalData | None = None
 
+    def to_wire(self) -> dict[str, Any]:
+        """As the API sends it: the schema has no null for ``envelope``, ``additionalData`` or a
+        band's optional fields, so those are omitted until ingestion fills them."""
+        wire = super().to_wire()
+        for key in ("envelope", "additionalData"):
+            if wire.get(key) is None:
+                wire.pop(key, None)
+        for name, band in (self.additional_data.bands if self.additional_data else {}).items():
+            wire["additionalData"]["bands"][name] = band.model_dump(
+                mode="json", by_alias=True, exclude_none=True
+            )
+        return wire
+
 
 class ZarrArray(WireModel):
     """``ZarrArray``: one ingested data array."""

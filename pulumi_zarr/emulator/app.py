@@ -118,15 +118,7 @@ class EmulatorApp:
                 "additionalData": src.get("additionalData"),
             }
         )
-        wire = model.to_wire()
-        # The schema has no null for envelope (a Polygon) nor additionalData (an object): omit.
-        for key in ("envelope", "additionalData"):
-            if wire.get(key) is None:
-                wire.pop(key, None)
-        for band in (wire.get("additionalData") or {}).get("bands", {}).values():
-            for key in [k for k, v in band.items() if v is None]:
-                del band[key]
-        return wire
+        return model.to_wire()
 
     def arrays(self, row: Row) -> list[dict[str, Any]]:
         _, outcome = self.ingestor.outcome(row)
