@@ -1,4 +1,8 @@
-"""Pulumi dynamic provider for Sentinel Hub's Zarr Import API."""
+"""Pulumi dynamic provider for Sentinel Hub's Zarr Import API.
+
+Importing the package is cheap: the provider host imports it when it unpickles the
+provider, so pydantic, requests and the API models load on the first call that needs them.
+"""
 
 from .provider import ZarrCollectionProvider
 from .resource import ZarrCollection, ZarrCollectionArgs

@@ -73,6 +73,25 @@ def _emulator(args: argparse.Namespace) -> int:
     return emulator_main(args.rest)
 
 
+def _validate(args: argparse.Namespace) -> int:
+    from .preflight import StorageError, run_preflight
+
+    crs = args.crs
+    if crs and crs.isdigit():
+        crs = f"http://www.opengis.net/def/crs/EPSG/0/{crs}"
+
+    def progress(message: str) -> None:
+        print(f"… {message}", file=sys.stderr, flush=True)
+
+    try:
+        report = run_preflight(args.location, crs, s3_endpoint=args.s3_endpoint, progress=progress)
+    except StorageError as exc:
+        print(f"pulumi-zarr: cannot read the Zarr store: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(report.as_dict(), indent=2) if args.json else report.text())
+    return 0 if report.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pulumi-zarr", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -97,6 +116,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     emu.add_argument("rest", nargs=argparse.REMAINDER)
     emu.set_defaults(run=_emulator)
+
+    val = commands.add_parser(
+        "validate",
+        help="check a Zarr store against the ingestion rules (exit 1 on violations, 2 if "
+        "unreadable)",
+    )
+    val.add_argument("location", help="a folder, or s3://bucket/prefix/ (AWS credentials as usual)")
+    val.add_argument(
+        "--crs",
+        help="the collection's CRS: EPSG code or opengis URL (default: the group's 'crs' "
+        "attribute, else 4326)",
+    )
+    val.add_argument(
+        "--s3-endpoint",
+        default=os.environ.get("PULUMI_ZARR_S3_ENDPOINT"),
+        help="S3-compatible endpoint URL (default: PULUMI_ZARR_S3_ENDPOINT, else AWS)",
+    )
+    val.add_argument("--json", action="store_true", help="print the report as JSON")
+    val.set_defaults(run=_validate)
     return parser
 
 

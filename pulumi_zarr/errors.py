@@ -16,6 +16,9 @@ class ConfigurationError(Exception):
 class ZarrApiError(Exception):
     """An error answer (or no answer) from the Zarr Import API."""
 
+    #: What to do about it, appended to the message (empty: the message says enough).
+    hint = ""
+
     def __init__(
         self,
         message: str,
@@ -42,7 +45,8 @@ class ZarrApiError(Exception):
         where = f"{self.method} {self.path}: " if self.method and self.path else ""
         status = f"HTTP {self.status}" if self.status is not None else "no response"
         code = f" {self.code}" if self.code else ""
-        return f"{where}{status}{code}: {self.message}"
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{status}{code}: {self.message}{hint}"
 
 
 class BadRequest(ZarrApiError):
@@ -68,9 +72,13 @@ class Conflict(ZarrApiError):
 class RateLimited(ZarrApiError):
     """429 after the retry budget was spent; ``retry_after_ms`` says when to try again."""
 
+    hint = "rate limit still exceeded after the retries: wait a minute, then run again"
+
 
 class ServerError(ZarrApiError):
     """5xx after the retry budget was spent (or for a request that may not be retried)."""
+
+    hint = "the service failed: run again later; if it persists, check the service status"
 
 
 class AuthError(ZarrApiError):

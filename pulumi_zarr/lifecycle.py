@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from .client import ZarrClient
-from .errors import NotFound, TransportError, ZarrApiError
+from .errors import NotFound, RateLimited, ServerError, TransportError, ZarrApiError
 from .ingestion import IngestionTimeout, wait_until_final
 from .models import Collection, CollectionCreate, Status
 from .schema import SERVICE_FIELDS, ZarrCollectionInputs, ZarrCollectionOutputs
@@ -50,14 +50,15 @@ def _matching(client: ZarrClient, spec: CollectionCreate) -> list[Collection]:
 
 
 def _find_made(
-    client: ZarrClient, spec: CollectionCreate, before: set[str], lost: TransportError
+    client: ZarrClient, spec: CollectionCreate, before: set[str], lost: ZarrApiError
 ) -> list[Collection]:
     """The collections a POST whose answer was lost made (normally one, or none).
 
     After a timeout the service may still be working on the POST, so keep looking for as
     long as a request may take; after a dropped connection it has finished: look once.
     """
-    deadline = time.monotonic() + (client.settings.timeout_seconds if lost.timed_out else 0)
+    timed_out = getattr(lost, "timed_out", False)
+    deadline = time.monotonic() + (client.settings.timeout_seconds if timed_out else 0)
     while True:
         made = [c for c in _matching(client, spec) if c.id not in before]
         if made or time.monotonic() >= deadline:
@@ -74,24 +75,26 @@ def _post(client: ZarrClient, spec: CollectionCreate) -> Collection:
     before = {c.id for c in _matching(client, spec)}
     try:
         return client.create(spec)
-    except TransportError as exc:
-        if not exc.maybe_applied:
+    except (TransportError, RateLimited) as exc:
+        if isinstance(exc, RateLimited) or not exc.maybe_applied:
             raise ZarrCollectionError(
                 f"creating {describe(spec)} failed before reaching the service ({exc}); "
                 "nothing was created. Run `pulumi up` again."
             ) from None
+        lost: ZarrApiError = exc
+    except ServerError as exc:  # a 5xx to a POST: the service may have made it anyway
         lost = exc
     made = _find_made(client, spec, before, lost)
     if len(made) == 1:
         return made[0]
     if not made:
         raise ZarrCollectionError(
-            f"creating {describe(spec)} failed: the answer to POST was lost ({lost}) and the "
+            f"creating {describe(spec)} failed: POST got no usable answer ({lost}) and the "
             "service has no such new collection, so nothing was created. Run `pulumi up` again."
         )
     ids = ", ".join(c.id for c in made)
     raise ZarrCollectionError(
-        f"creating {describe(spec)}: the answer to POST was lost ({lost}) and {len(made)} new "
+        f"creating {describe(spec)}: POST got no usable answer ({lost}) and {len(made)} new "
         f"matching collections appeared meanwhile ({ids}); another process is creating the "
         "same collection. Nothing was adopted: delete the extra ones, then import the one to "
         "keep with the import_ resource option."

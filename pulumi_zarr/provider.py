@@ -9,7 +9,7 @@ environment; API clients are cached per process (one token and pool per credenti
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -21,23 +21,22 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
-from pydantic import ValidationError
 
-from . import lifecycle
-from .client import ZarrClient, shared_client
 from .errors import NotFound
 from .properties import is_unknown, unwrap, wrap
-from .schema import (
-    INPUT_FIELDS,
-    SERVICE_FIELDS,
-    OnChange,
-    ZarrCollectionInputs,
-    on_change,
-)
-from .settings import SOURCES, Settings
+from .settings import PREFLIGHT_SOURCES, SOURCES, Settings, preflight_sources
+
+if TYPE_CHECKING:
+    from .client import ZarrClient
+    from .schema import ZarrCollectionInputs
+
+# pydantic, requests and the models are imported on the first call that needs them, not
+# when the host unpickles the provider (see the Benchmarks section of the README).
 
 
 def _defaults() -> dict[str, Any]:
+    from .schema import ZarrCollectionInputs
+
     return {
         name: field.default
         for name, field in ZarrCollectionInputs.model_fields.items()
@@ -46,6 +45,8 @@ def _defaults() -> dict[str, Any]:
 
 
 def _reason(field: str, message: str) -> str:
+    from .schema import INPUT_FIELDS
+
     message = message.removeprefix("Value error, ")
     if message == "Field required":
         return f"{field} is required"
@@ -59,6 +60,10 @@ def validate(props: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]
 
     Properties whose value is not known yet (preview) are passed through unchecked.
     """
+    from pydantic import ValidationError
+
+    from .schema import ZarrCollectionInputs
+
     unknown = {k for k, v in props.items() if is_unknown(v)}
     known = {k: v for k, v in props.items() if k not in unknown}
     try:
@@ -77,6 +82,8 @@ def validate(props: dict[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]
 
 def parse_inputs(props: dict[str, Any]) -> ZarrCollectionInputs:
     """The inputs model from a property bag that may also hold outputs."""
+    from .schema import INPUT_FIELDS, ZarrCollectionInputs
+
     return ZarrCollectionInputs.model_validate({k: props[k] for k in INPUT_FIELDS if k in props})
 
 
@@ -94,12 +101,15 @@ class ZarrCollectionProvider(ResourceProvider):
         pass
 
     def configure(self, req: ConfigureRequest) -> None:
-        self._config = {key: req.config.get(key) for key, _ in SOURCES.values()}
+        keys = (*SOURCES.values(), *PREFLIGHT_SOURCES.values())
+        self._config = {key: req.config.get(key) for key, _ in keys}
 
     def _settings(self) -> Settings:
         return Settings.resolve(getattr(self, "_config", {}), os.environ)
 
     def _client(self) -> ZarrClient:
+        from .client import shared_client
+
         return shared_client(self._settings())
 
     # -- engine calls --------------------------------------------------------------------
@@ -107,9 +117,19 @@ class ZarrCollectionProvider(ResourceProvider):
         self._settings()  # missing credentials fail at preview, not half-way through `up`
         plain, secret = unwrap(news)
         inputs, failures = validate(plain)
+        mode = inputs.get("preflight")
+        where = [inputs.get(k) for k in ("s3_bucket", "path", "crs")]
+        if mode in ("warn", "error") and not failures and not any(map(is_unknown, where)):
+            from .preflight import preflight_collection  # zarr only when the check runs
+
+            sources = preflight_sources(getattr(self, "_config", {}), os.environ)
+            reasons = preflight_collection(*where, mode, **sources)
+            failures += [CheckFailure("path", reason) for reason in reasons]
         return CheckResult(wrap(inputs, secret), failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        from .schema import INPUT_FIELDS, OnChange, on_change
+
         old, _ = unwrap(olds)
         new, _ = unwrap(news)
         defaults = _defaults()
@@ -123,12 +143,17 @@ class ZarrCollectionProvider(ResourceProvider):
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        from . import lifecycle
+
         plain, secret = unwrap(props)
         inputs = parse_inputs(plain)
         collection_id, outs = lifecycle.create(self._client(), inputs)
         return CreateResult(collection_id, wrap({**plain, **outs}, secret))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        from . import lifecycle
+        from .schema import INPUT_FIELDS, SERVICE_FIELDS
+
         plain, secret = unwrap(props)
         client = self._client()
         try:
@@ -144,6 +169,8 @@ class ZarrCollectionProvider(ResourceProvider):
         return ReadResult(id_, wrap(outs, secret), wrap(inputs, secret))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        from . import lifecycle
+
         old, _ = unwrap(olds)
         plain, secret = unwrap(news)
         inputs = parse_inputs(plain)
@@ -163,4 +190,6 @@ class ZarrCollectionProvider(ResourceProvider):
         return UpdateResult(wrap(outs, secret))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        from . import lifecycle
+
         lifecycle.delete(self._client(), id_)

@@ -9,7 +9,6 @@ import pulumi
 import pulumi.dynamic
 
 from .provider import ZarrCollectionProvider
-from .schema import INPUT_FIELDS, OUTPUT_FIELDS
 
 
 @dataclass
@@ -25,6 +24,7 @@ class ZarrCollectionArgs:
     wait_for_ingestion: pulumi.Input[bool] | None = None
     ingestion_timeout_seconds: pulumi.Input[int] | None = None
     reingest_trigger: pulumi.Input[str] | None = None
+    preflight: pulumi.Input[str] | None = None
 
 
 class ZarrCollection(pulumi.dynamic.Resource, module="sentinelhub", name="ZarrCollection"):
@@ -37,6 +37,7 @@ class ZarrCollection(pulumi.dynamic.Resource, module="sentinelhub", name="ZarrCo
     wait_for_ingestion: pulumi.Output[bool]
     ingestion_timeout_seconds: pulumi.Output[int]
     reingest_trigger: pulumi.Output[str | None]
+    preflight: pulumi.Output[str | None]
     status: pulumi.Output[str]
     ingestion_errors: pulumi.Output[str | None]
     array_names: pulumi.Output[list[str]]
@@ -56,6 +57,8 @@ class ZarrCollection(pulumi.dynamic.Resource, module="sentinelhub", name="ZarrCo
         **kwargs: Any,
     ) -> None:
         """``ZarrCollection(name, ZarrCollectionArgs(...))`` or with the inputs as keywords."""
+        from .schema import INPUT_FIELDS, OUTPUT_FIELDS  # pydantic: not at import time
+
         given = {k: v for k, v in asdict(args).items() if v is not None} if args else {}
         unknown = set(kwargs) - set(INPUT_FIELDS)
         if unknown:

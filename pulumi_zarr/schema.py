@@ -21,6 +21,8 @@ ALLOWED_CRS_TEXT = (
     "one of EPSG 4326, 3857, 32601-32660, 32701-32760 or 3035 written as an opengis URL, "
     f"e.g. '{CRS_URL_PREFIX}4326'"
 )
+#: Values of the ``preflight`` input (None: off).
+PREFLIGHT_MODES = ("off", "warn", "error")
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _IPV4 = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
 
@@ -104,6 +106,14 @@ class ZarrCollectionInputs(BaseModel):
     reingest_trigger: str | None = Field(
         None, **_on(OnChange.REINGEST, "Any string; changing it re-ingests in place.")
     )
+    preflight: str | None = Field(
+        None,
+        **_on(
+            OnChange.STATE,
+            "Check the Zarr group against the ingestion rules in `check` (preview): "
+            "'off' (default), 'warn' or 'error'.",
+        ),
+    )
 
     @field_validator("name")
     @classmethod
@@ -126,6 +136,16 @@ class ZarrCollectionInputs(BaseModel):
     @classmethod
     def _crs(cls, value: str) -> str:
         return check_crs(value)
+
+    @field_validator("preflight", mode="before")
+    @classmethod
+    def _preflight(cls, value: Any) -> Any:
+        if value is not None and value not in PREFLIGHT_MODES:
+            raise ValueError(
+                f"preflight must be one of {', '.join(map(repr, PREFLIGHT_MODES))} (default "
+                f"'off'), got {value!r}"
+            )
+        return value
 
     def create_payload(self) -> CollectionCreate:
         """The body of ``POST collections``."""

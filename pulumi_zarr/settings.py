@@ -42,6 +42,28 @@ SOURCES: dict[str, tuple[str, str]] = {
     "api_prefix": ("sentinelhub:apiPrefix", "SH_ZARR_API_PREFIX"),
 }
 
+#: Client tuning, environment only: (setting, variable, type).
+TUNING: tuple[tuple[str, str, Any], ...] = (
+    ("timeout_seconds", "SH_ZARR_TIMEOUT_SECONDS", float),
+    ("max_attempts", "SH_ZARR_MAX_ATTEMPTS", int),
+)
+
+#: Where the ``preflight`` check reads a collection's store: setting -> (config key, variable).
+#: ``s3_endpoint``: an S3-compatible endpoint (default: AWS, from the standard AWS settings);
+#: ``buckets_dir``: a local folder whose sub-folders are the buckets (the emulator's layout).
+PREFLIGHT_SOURCES: dict[str, tuple[str, str]] = {
+    "s3_endpoint": ("sentinelhub:preflightS3Endpoint", "PULUMI_ZARR_S3_ENDPOINT"),
+    "buckets_dir": ("sentinelhub:preflightBucketsDir", "PULUMI_ZARR_BUCKETS_DIR"),
+}
+
+
+def preflight_sources(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, str | None]:
+    """The preflight's store settings: stack config first, then the environment."""
+    return {
+        name: str(config.get(key) or env.get(var) or "") or None
+        for name, (key, var) in PREFLIGHT_SOURCES.items()
+    }
+
 
 def is_loopback_url(url: str) -> bool:
     """True for URLs on this machine (127.0.0.0/8, ::1, localhost)."""
@@ -129,4 +151,11 @@ class Settings:
             raise ConfigurationError(
                 "Sentinel Hub credentials are missing: " + ", ".join(missing) + f". Set {ways}."
             )
-        return cls(**values)
+        tuning: dict[str, Any] = {}
+        for name, var, kind in TUNING:
+            if env.get(var):
+                try:
+                    tuning[name] = kind(env[var])
+                except ValueError:
+                    raise ConfigurationError(f"{var} must be a number, got {env[var]!r}") from None
+        return cls(**values, **tuning)

@@ -167,7 +167,8 @@ class ApiSession:
 
     def _auth_error(self, cause: ZarrApiError) -> AuthError:
         return AuthError(
-            f"could not get a token from {self.settings.token_url}: {cause.message}",
+            f"could not get a token from {self.settings.token_url}: {cause.message}. The "
+            "token endpoint is unavailable or rate-limited: run again in a few minutes",
             status=cause.status,
             code=cause.code,
             method="POST",
@@ -204,7 +205,8 @@ class ApiSession:
         except requests.RequestException as exc:
             raise AuthError(
                 f"could not reach the token endpoint {self.settings.token_url}: "
-                f"{_describe_failure(exc)}",
+                f"{_describe_failure(exc)}. Check sentinelhub:tokenUrl / SH_TOKEN_URL and the "
+                "network, then run again",
             ) from None
         access_token = token.get("access_token", "")
         redaction.register_secret(access_token)

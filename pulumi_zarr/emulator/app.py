@@ -20,13 +20,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from ..models import Collection, CollectionCreate, CollectionUpdate, Page, ZarrArray
+from ..preflight.rules import is_crs_url
 from . import paging
 from .auth import TOKEN_PATH, OAuthError, Principal, TokenIssuer
 from .control import Control
 from .errors import ApiError, error_body
 from .ingest import Ingestor
 from .middleware import FaultMiddleware
-from .rules import is_crs_url
 from .storage import Storage, check_bucket, check_path
 from .store import Row, Store
 
@@ -185,7 +185,7 @@ async def _json_object(request: Request) -> dict[str, Any]:
     raw = await _body(request)
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(400, "body: malformed JSON") from None
     if not isinstance(body, dict):
         raise ApiError(400, "body: must be a JSON object")

@@ -14,7 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ..models import Status
-from .rules import inspect_group
+from ..preflight.rules import inspect_group
+from ..preflight.store import close_store, open_group
 from .storage import Storage, StorageError
 from .store import Row, Store
 
@@ -24,22 +25,11 @@ CREATED_MOMENT = 0.2  # seconds a new collection shows CREATED (capped at a quar
 
 def run_rules(storage: Storage, row: Row) -> dict[str, Any]:
     """Open the collection's group and apply the rules; the stored outcome."""
-    import zarr
-
     where = storage.describe(row.s3_bucket, row.path)
+    store = None
     try:
         store = storage.open_store(row.s3_bucket, row.path)
-        try:
-            group = zarr.open_group(store=store, mode="r", zarr_format=2)
-        except (
-            FileNotFoundError,
-            KeyError,
-            zarr.errors.GroupNotFoundError,
-            zarr.errors.NodeTypeValidationError,
-        ) as exc:
-            raise StorageError(
-                f"no Zarr group (.zgroup, Zarr format 2) at {where} (rule 1)"
-            ) from exc
+        group = open_group(store, where)
         inspection = inspect_group(group, row.crs)
         violation = getattr(store, "violation", None)
         if violation:
@@ -49,6 +39,8 @@ def run_rules(storage: Storage, row: Row) -> dict[str, Any]:
     except Exception as exc:  # unreadable metadata etc.: a FAILED ingestion, never a crash
         log.warning("ingestion of %s failed: %s", row.id, type(exc).__name__)
         return _failed(f"cannot read the Zarr group at {where}: {type(exc).__name__}: {exc}")
+    finally:
+        close_store(store)
     if not inspection.ok:
         return _failed(inspection.message or "ingestion failed")
     return _jsonable(

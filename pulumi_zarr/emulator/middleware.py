@@ -50,6 +50,9 @@ class FaultMiddleware:
 
     async def _apply(self, rule: FaultRule, scope: dict, receive: Any, send: Any) -> None:
         if rule.delay:
+            # The service has the whole request before it is slow: a client that gives up
+            # meanwhile does not undo it (as with a real server, the side effect happens).
+            receive = await _buffered(receive)
             await asyncio.sleep(rule.delay)
         if rule.drop == "before":
             await _drop(send)
@@ -74,6 +77,21 @@ class FaultMiddleware:
             headers.append((b"retry-after", str(int(rule.retry_after_ms)).encode()))
         await send({"type": "http.response.start", "status": rule.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+async def _buffered(receive: Any) -> Any:
+    """Read the request body now; a ``receive`` that replays it, then defers to the real one."""
+    messages = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body"):
+            break
+
+    async def replay() -> dict:
+        return messages.pop(0) if messages else await receive()
+
+    return replay
 
 
 async def _drop(send: Any) -> None:

@@ -9,11 +9,9 @@ from typing import Any
 
 from zarr.storage import LocalStore
 
+from ..preflight.store import StorageError, s3_store
+
 _BUCKET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$")
-
-
-class StorageError(Exception):
-    """The Zarr group can't be read (missing bucket, missing group, jail violation)."""
 
 
 def check_bucket(name: str) -> str | None:
@@ -114,22 +112,4 @@ class Storage:
         return JailedLocalStore(Path(real_root), Path(real_bucket))
 
     def _s3(self, bucket: str, path: str) -> Any:
-        import s3fs
-        from zarr.storage import FsspecStore
-
-        options = {
-            "endpoint_url": self.s3_endpoint,
-            "skip_instance_cache": True,
-            "use_listings_cache": False,
-        }
-        probe = s3fs.S3FileSystem(**options)
-        try:
-            exists = probe.exists(bucket)
-        except Exception as exc:  # botocore/aiohttp errors: report, don't crash
-            raise StorageError(
-                f"bucket '{bucket}' is not accessible: {type(exc).__name__}"
-            ) from exc
-        if not exists:
-            raise StorageError(f"bucket '{bucket}' does not exist or is not accessible")
-        fs = s3fs.S3FileSystem(asynchronous=True, **options)
-        return FsspecStore(fs, path=f"{bucket}/{path.rstrip('/')}", read_only=True)
+        return s3_store(bucket, path, self.s3_endpoint)

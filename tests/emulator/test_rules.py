@@ -168,40 +168,40 @@ def test_group_level_violation_fails(rig, case):
     assert c.get("envelope") is None and c["width"] is None
 
 
-@pytest.mark.parametrize(
-    ("case", "crs", "knobs", "message"),
-    [
-        ("crs_2154", "http://www.opengis.net/def/crs/EPSG/0/2154", {}, "rule 10"),
-        (
-            "utm_north_pole",
-            CRS_UTM_N,
-            {"grid": "utm", "y_values": [9997960.0, 9997950.0, 9997940.0]},
-            "crosses a pole",
-        ),
-        (
-            "utm_south_pole",
-            "http://www.opengis.net/def/crs/EPSG/0/32733",
-            {"grid": "utm", "y_values": [2040.0, 2030.0, 2020.0]},
-            "crosses a pole",
-        ),
-        (
-            "laea_pole",
-            CRS_3035,
-            {
-                "grid": "3035",
-                "x_values": [4320950.0, 4321050.0],
-                "y_values": [7358050.0, 7357950.0],
-            },
-            "north pole",
-        ),
-        (
-            "mercator_pole",
-            "http://www.opengis.net/def/crs/EPSG/0/3857",
-            {"grid": "3857", "y_values": [20037558.0, 20037458.0]},
-            "crosses a pole",
-        ),
-    ],
-)
+CRS_CASES = [
+    ("crs_2154", "http://www.opengis.net/def/crs/EPSG/0/2154", {}, "rule 10"),
+    (
+        "utm_north_pole",
+        CRS_UTM_N,
+        {"grid": "utm", "y_values": [9997960.0, 9997950.0, 9997940.0]},
+        "crosses a pole",
+    ),
+    (
+        "utm_south_pole",
+        "http://www.opengis.net/def/crs/EPSG/0/32733",
+        {"grid": "utm", "y_values": [2040.0, 2030.0, 2020.0]},
+        "crosses a pole",
+    ),
+    (
+        "laea_pole",
+        CRS_3035,
+        {
+            "grid": "3035",
+            "x_values": [4320950.0, 4321050.0],
+            "y_values": [7358050.0, 7357950.0],
+        },
+        "north pole",
+    ),
+    (
+        "mercator_pole",
+        "http://www.opengis.net/def/crs/EPSG/0/3857",
+        {"grid": "3857", "y_values": [20037558.0, 20037458.0]},
+        "crosses a pole",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "crs", "knobs", "message"), CRS_CASES)
 def test_crs_dependent_failures(rig, case, crs, knobs, message):
     c = run(rig, case, crs=crs, **knobs)
     assert c["status"] == "FAILED" and message in c["ingestionErrors"]

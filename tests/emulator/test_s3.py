@@ -27,7 +27,9 @@ def s3(monkeypatch):
     endpoint = f"http://{host}:{port}"
     try:
         import boto3
+        import requests
 
+        requests.post(f"{endpoint}/moto-api/reset", timeout=10)  # moto's state is per process
         boto3.client("s3", endpoint_url=endpoint).create_bucket(
             Bucket="cubes", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"}
         )

@@ -22,6 +22,7 @@ def test_change_kinds_are_declared_by_the_schema():
     assert {f for f in INPUT_FIELDS if on_change(f) is OnChange.STATE} == {
         "wait_for_ingestion",
         "ingestion_timeout_seconds",
+        "preflight",
     }
 
 

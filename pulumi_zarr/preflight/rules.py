@@ -1,7 +1,9 @@
 """The data constraints of Zarr ingestion (reference §4), as a pure function over a Zarr group.
 
-Only metadata and the coordinate arrays' values are read. Group-level problems make the
-ingestion FAIL; per-array problems skip that array (the rest may still be ingested).
+Shared by the emulator's ingestion and the preflight check. Only metadata and the coordinate
+arrays' values are read. Group-level problems make the ingestion FAIL; per-array problems skip
+that array (the rest may still be ingested). Each problem is a :class:`Violation` naming the
+array, the rule and what is allowed.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ MAX_TIME_CHUNK = 50
 METERS_PER_DEGREE = 111319.49
 COORDINATES = ("x", "y", "lat", "lon", "time")
 _CRS_EPSG = re.compile(r"^http://www\.opengis\.net/def/crs/EPSG/0/(\d+)$")
+CRS_EPSG_4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 _TIME_UNITS = re.compile(
     r"^\s*(days|hours|minutes|seconds|millis|micros|nanos)\s+since\s+"
@@ -121,6 +124,30 @@ def dtype_code(dtype: np.dtype) -> str:
     return f"{dtype.kind}{dtype.itemsize}"
 
 
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: ``array`` None means the group; ``fails`` False means only that array
+    is skipped. ``str()`` is the service's ``ingestionErrors`` text."""
+
+    rule: str
+    message: str
+    array: str | None = None
+    allowed: str | None = None
+    fails: bool = True
+
+    def __str__(self) -> str:
+        return self.message
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "array": self.array,
+            "rule": self.rule,
+            "allowed": self.allowed,
+            "fails": self.fails,
+            "message": self.message,
+        }
+
+
 @dataclass
 class ArrayInfo:
     """An ingested data array: its ZarrArray fields and its band."""
@@ -135,8 +162,8 @@ class ArrayInfo:
 class Inspection:
     """Outcome of :func:`inspect_group`."""
 
-    errors: list[str] = field(default_factory=list)  # group-level: ingestion FAILS
-    skipped: list[str] = field(default_factory=list)  # per-array: array skipped
+    errors: list[Violation] = field(default_factory=list)  # group-level: ingestion FAILS
+    skipped: list[Violation] = field(default_factory=list)  # per-array: array skipped
     arrays: list[ArrayInfo] = field(default_factory=list)
     envelope: dict[str, Any] | None = None
     width: int | None = None
@@ -151,8 +178,13 @@ class Inspection:
     @property
     def message(self) -> str | None:
         """The ``ingestionErrors`` text (None when nothing went wrong)."""
-        parts = self.errors + self.skipped
-        return "; ".join(parts) if parts else None
+        parts = self.violations
+        return "; ".join(map(str, parts)) if parts else None
+
+    @property
+    def violations(self) -> list[Violation]:
+        """Every violation: the group's, then the skipped arrays'."""
+        return self.errors + self.skipped
 
     @property
     def bands(self) -> dict[str, dict[str, Any]]:
@@ -206,62 +238,90 @@ def _attrs(node: Any) -> dict[str, Any]:
     return dict(node.attrs)
 
 
-def _step_check(name: str, values: np.ndarray) -> tuple[float | None, str | None]:
-    """(signed step, error) of an equidistant coordinate array."""
+def _step_check(name: str, values: np.ndarray) -> tuple[float | None, Violation | None]:
+    """(signed step, violation) of an equidistant coordinate array (rule 9)."""
+
+    def bad(message: str) -> tuple[None, Violation]:
+        allowed = "at least 2 finite, equidistant values"
+        return None, Violation("9", f"coordinate array '{name}': {message}", name, allowed)
+
     if values.size < 2:
-        return None, f"coordinate array '{name}': needs at least 2 values to define the pixel size"
+        return bad("needs at least 2 values to define the pixel size")
     values = values.astype("f8")
     if not np.all(np.isfinite(values)):
-        return None, f"coordinate array '{name}': values must be finite"
+        return bad("values must be finite")
     step = (values[-1] - values[0]) / (values.size - 1)
     if step == 0:
-        return None, f"coordinate array '{name}': values must not be constant"
+        return bad("values must not be constant")
     eps = float(np.finfo(np.float32).eps) * 4 if values.dtype.itemsize == 4 else 0.0
     tolerance = max(1e-6 * abs(step), eps * float(np.max(np.abs(values))))
     worst = float(np.max(np.abs(np.diff(values) - step)))
     if worst > tolerance:
-        return None, (
-            f"coordinate array '{name}': values must be equidistant (rule 9); steps vary by up to "
-            f"{worst:.6g} around {step:.6g}"
+        return bad(
+            f"values must be equidistant (rule 9); steps vary by up to {worst:.6g} around "
+            f"{step:.6g}"
         )
     return float(step), None
 
 
-def _pole_error(epsg: int, xmin: float, xmax: float, ymin: float, ymax: float) -> str | None:
+def _pole_error(epsg: int, xmin: float, xmax: float, ymin: float, ymax: float) -> Violation | None:
     eps = 1e-9
+    message = allowed = None
     if epsg == 4326:
         if ymin < -90 - eps or ymax > 90 + eps:
-            return (
+            message = (
                 f"data crosses a pole (rule 8): latitude extent [{ymin}, {ymax}] leaves [-90, 90]"
             )
-        if xmin < -180 - eps or xmax > 180 + eps:
-            return f"longitude extent [{xmin}, {xmax}] leaves [-180, 180]"
+            allowed = "latitudes within [-90, 90]"
+        elif xmin < -180 - eps or xmax > 180 + eps:
+            message = f"longitude extent [{xmin}, {xmax}] leaves [-180, 180]"
+            allowed = "longitudes within [-180, 180]"
     elif epsg == 3857:
         if max(abs(ymin), abs(ymax)) > _MERCATOR_MAX:
-            return f"data crosses a pole (rule 8): |y| must be ≤ {_MERCATOR_MAX} in EPSG:3857"
+            allowed = f"|y| ≤ {_MERCATOR_MAX}"
+            message = f"data crosses a pole (rule 8): |y| must be ≤ {_MERCATOR_MAX} in EPSG:3857"
     elif 32601 <= epsg <= 32660:
         if ymax >= _UTM_NORTH_POLE_Y:
-            return f"data crosses a pole (rule 8): y must be < {_UTM_NORTH_POLE_Y} in UTM north"
+            allowed = f"y < {_UTM_NORTH_POLE_Y}"
+            message = f"data crosses a pole (rule 8): y must be < {_UTM_NORTH_POLE_Y} in UTM north"
     elif 32701 <= epsg <= 32760:
         if ymin <= _UTM_SOUTH_POLE_Y:
-            return f"data crosses a pole (rule 8): y must be > {_UTM_SOUTH_POLE_Y} in UTM south"
+            allowed = f"y > {_UTM_SOUTH_POLE_Y}"
+            message = f"data crosses a pole (rule 8): y must be > {_UTM_SOUTH_POLE_Y} in UTM south"
     elif epsg == 3035:
         px, py = _POLE_3035
         if xmin <= px <= xmax and ymin <= py <= ymax:
-            return "data crosses a pole (rule 8): the extent contains the north pole in EPSG:3035"
-    return None
+            allowed = f"an extent not containing the pole at ({px}, {py})"
+            message = (
+                "data crosses a pole (rule 8): the extent contains the north pole in EPSG:3035"
+            )
+    return Violation("8", message, None, allowed) if message else None
+
+
+ALLOWED_EPSG_TEXT = "4326, 3857, 32601-32660, 32701-32760, 3035"
+_TIME_UNITS_TEXT = (
+    "'<unit> since <instant>', unit days, hours, minutes, seconds, millis, micros or nanos"
+)
 
 
 def inspect_group(group: Any, crs: str) -> Inspection:
     """Apply the ingestion rules to an opened Zarr (format 2) group."""
     out = Inspection()
     epsg = epsg_of(crs)
+    crs_allowed = f"opengis EPSG URLs of {ALLOWED_EPSG_TEXT}"
     if epsg is None:
-        out.errors.append(f"crs '{crs}' is not an opengis CRS URL")
+        out.errors.append(
+            Violation("10", f"crs '{crs}' is not an opengis CRS URL", None, crs_allowed)
+        )
     elif not supported_epsg(epsg):
         out.errors.append(
-            f"crs EPSG:{epsg} is not supported for Zarr (rule 10): allowed are 4326, 3857, "
-            "32601-32660, 32701-32760, 3035"
+            Violation(
+                "10",
+                f"crs EPSG:{epsg} is not supported for Zarr (rule 10): allowed are "
+                f"{ALLOWED_EPSG_TEXT}",
+                None,
+                crs_allowed,
+            )
         )
 
     arrays: dict[str, Any] = {}
@@ -276,8 +336,13 @@ def inspect_group(group: Any, crs: str) -> Inspection:
         xname, yname = "lon", "lat"
     else:
         out.errors.append(
-            "the group must have exactly two spatial coordinate arrays, 'x' and 'y' or 'lat' and "
-            f"'lon' (rule 3); found: {spatial or 'none'}"
+            Violation(
+                "3",
+                "the group must have exactly two spatial coordinate arrays, 'x' and 'y' or 'lat' "
+                f"and 'lon' (rule 3); found: {spatial or 'none'}",
+                None,
+                "'x' and 'y', or 'lat' and 'lon'",
+            )
         )
         xname = yname = None
     has_time = "time" in arrays
@@ -287,20 +352,36 @@ def inspect_group(group: Any, crs: str) -> Inspection:
         array = arrays[name]
         if array.ndim != 1:
             out.errors.append(
-                f"coordinate array '{name}': must be 1-D, has {array.ndim} dimensions"
+                Violation(
+                    "3",
+                    f"coordinate array '{name}': must be 1-D, has {array.ndim} dimensions",
+                    name,
+                    "1 dimension",
+                )
             )
         code = dtype_code(array.dtype)
         if code not in ALLOWED_DTYPES:
             out.errors.append(
-                f"coordinate array '{name}': dtype {array.dtype.name} not allowed ({_ALLOWED_TEXT})"
+                Violation(
+                    "5",
+                    f"coordinate array '{name}': dtype {array.dtype.name} not allowed "
+                    f"({_ALLOWED_TEXT})",
+                    name,
+                    _ALLOWED_TEXT,
+                )
             )
     if has_time:
         units = _attrs(arrays["time"]).get("units")
         if not isinstance(units, str) or not _TIME_UNITS.match(units):
             out.errors.append(
-                "coordinate array 'time': .zattrs 'units' must be '<unit> since <instant>' "
-                "with unit days, hours, minutes, seconds, millis, micros or nanos (rule 7a); "
-                f"got {units!r}"
+                Violation(
+                    "7a",
+                    "coordinate array 'time': .zattrs 'units' must be '<unit> since <instant>' "
+                    "with unit days, hours, minutes, seconds, millis, micros or nanos (rule 7a); "
+                    f"got {units!r}",
+                    "time",
+                    _TIME_UNITS_TEXT,
+                )
             )
     if out.errors:
         return out
@@ -317,9 +398,8 @@ def inspect_group(group: Any, crs: str) -> Inspection:
     xmin, xmax = float(xs.min()) - abs(dx) / 2, float(xs.max()) + abs(dx) / 2
     ymin, ymax = float(ys.min()) - abs(dy) / 2, float(ys.max()) + abs(dy) / 2
     pole = _pole_error(epsg, xmin, xmax, ymin, ymax)
-    if pole:
+    if pole:  # the arrays are still checked, to report every violation
         out.errors.append(pole)
-        return out
 
     ntime = arrays["time"].shape[0] if has_time else None
     time_chunks: dict[str, int] = {}
@@ -348,11 +428,21 @@ def inspect_group(group: Any, crs: str) -> Inspection:
     if len(set(time_chunks.values())) > 1:
         listed = ", ".join(f"{n}: {c}" for n, c in sorted(time_chunks.items()))
         out.errors.append(
-            f"the time chunk size must be the same for all data arrays (rule 7b); found {listed}"
+            Violation(
+                "7b",
+                "the time chunk size must be the same for all data arrays (rule 7b); found "
+                f"{listed}",
+                None,
+                "one time chunk size for every 3-D data array",
+            )
         )
         return out
+    if out.errors:
+        return out
     if not out.arrays:
-        out.errors.append("no data array can be ingested")
+        out.errors.append(
+            Violation("3", "no data array can be ingested", None, "at least one valid data array")
+        )
         return out
 
     meters = METERS_PER_DEGREE if epsg == 4326 else 1.0
@@ -368,42 +458,56 @@ def inspect_group(group: Any, crs: str) -> Inspection:
 
 def _array_problem(
     name: str, array: Any, xname: str, yname: str, nx: int, ny: int, ntime: int | None
-) -> str | None:
+) -> Violation | None:
     """Why a data array must be skipped, or None."""
+
+    def skip(rule: str, message: str, allowed: str) -> Violation:
+        return Violation(rule, f"array '{name}': {message}", name, allowed, fails=False)
+
     if not is_js_identifier(name):
-        return (
-            f"array '{name}': name is not a valid JavaScript identifier or is a reserved word "
-            "(rule 2)"
+        return skip(
+            "2",
+            "name is not a valid JavaScript identifier or is a reserved word (rule 2)",
+            "a JavaScript identifier that is not a reserved word",
         )
     if array.ndim not in (2, 3):
-        return f"array '{name}': has {array.ndim} dimensions, allowed are 2 or 3 (rule 3)"
+        return skip("3", f"has {array.ndim} dimensions, allowed are 2 or 3 (rule 3)", "2 or 3")
     if array.ndim == 3 and ntime is None:
-        return f"array '{name}': 3-D data needs a 'time' coordinate array (rule 3)"
+        return skip(
+            "3", "3-D data needs a 'time' coordinate array (rule 3)", "a 'time' coordinate array"
+        )
     code = dtype_code(array.dtype)
     if code not in ALLOWED_DTYPES:
-        return f"array '{name}': dtype {array.dtype.name} not allowed ({_ALLOWED_TEXT})"
+        return skip("5", f"dtype {array.dtype.name} not allowed ({_ALLOWED_TEXT})", _ALLOWED_TEXT)
     if array.order != "C":
-        return f"array '{name}': order {array.order!r} not allowed, must be 'C' (rule 4)"
+        return skip("4", f"order {array.order!r} not allowed, must be 'C' (rule 4)", "'C'")
     expected_dims = ["time", yname, xname] if array.ndim == 3 else [yname, xname]
     expected_shape = (ntime, ny, nx) if array.ndim == 3 else (ny, nx)
     dims = _attrs(array).get("_ARRAY_DIMENSIONS")
     if dims is not None and list(dims) != expected_dims:
-        return (
-            f"array '{name}': dimensions {list(dims)} not allowed, must be {expected_dims} (rule 4)"
+        return skip(
+            "4",
+            f"dimensions {list(dims)} not allowed, must be {expected_dims} (rule 4)",
+            str(expected_dims),
         )
     if tuple(array.shape) != expected_shape:
-        return (
-            f"array '{name}': shape {list(array.shape)} does not match the coordinate arrays "
-            f"{expected_dims} = {list(expected_shape)} (rule 4)"
+        return skip(
+            "4",
+            f"shape {list(array.shape)} does not match the coordinate arrays "
+            f"{expected_dims} = {list(expected_shape)} (rule 4)",
+            str(list(expected_shape)),
         )
     spatial_chunks = array.chunks[-2:]
     if max(spatial_chunks) > MAX_SPATIAL_CHUNK:
-        return (
-            f"array '{name}': spatial chunk size {list(spatial_chunks)} exceeds "
-            f"{MAX_SPATIAL_CHUNK} (rule 6)"
+        return skip(
+            "6",
+            f"spatial chunk size {list(spatial_chunks)} exceeds {MAX_SPATIAL_CHUNK} (rule 6)",
+            f"≤ {MAX_SPATIAL_CHUNK}",
         )
     if array.ndim == 3 and array.chunks[0] > MAX_TIME_CHUNK:
-        return (
-            f"array '{name}': time chunk size {array.chunks[0]} exceeds {MAX_TIME_CHUNK} (rule 7b)"
+        return skip(
+            "7b",
+            f"time chunk size {array.chunks[0]} exceeds {MAX_TIME_CHUNK} (rule 7b)",
+            f"≤ {MAX_TIME_CHUNK}",
         )
     return None

@@ -1,0 +1,162 @@
+"""Run the ingestion rules on a store and report every violation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .store import NoGroup, StorageError, close_store, open_group, open_location
+
+if TYPE_CHECKING:
+    from .rules import Violation
+
+
+@dataclass
+class Report:
+    """What the preflight found at ``location``: ``ok`` when nothing breaks a rule."""
+
+    location: str
+    crs: str
+    violations: list[Violation] = field(default_factory=list)
+    arrays: list[str] = field(default_factory=list)  # data arrays that would be ingested
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    @property
+    def fails(self) -> bool:
+        """True when the whole ingestion would FAIL (not just skip arrays)."""
+        return any(v.fails for v in self.violations)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "location": self.location,
+            "crs": self.crs,
+            "ok": self.ok,
+            "ingestion": "FAILED" if self.fails else "INGESTED",
+            "arrays": self.arrays,
+            "violations": [v.as_dict() for v in self.violations],
+        }
+
+    def text(self) -> str:
+        """A readable report, one line per violation."""
+        if self.ok:
+            return f"{self.location}: OK, arrays {', '.join(self.arrays)} would be ingested"
+        outcome = (
+            "ingestion would FAIL"
+            if self.fails
+            else f"ingestion would skip arrays (ingested: {', '.join(self.arrays) or 'none'})"
+        )
+        lines = [f"{self.location}: {len(self.violations)} violation(s), {outcome}"]
+        for v in self.violations:
+            lines.append(f"  rule {v.rule}: {v.message} (allowed: {v.allowed})")
+        return "\n".join(lines)
+
+
+def collection_location(s3_bucket: str, path: str, buckets_dir: str | None = None) -> str:
+    """Where a collection's group is: ``s3://bucket/path``, or under a local folder of
+    buckets (the emulator's layout) when ``buckets_dir`` is given."""
+    if buckets_dir:
+        return str(Path(buckets_dir) / s3_bucket / path)
+    return f"s3://{s3_bucket}/{path}"
+
+
+def run_preflight(
+    location: str,
+    crs: str | None,
+    *,
+    s3_endpoint: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
+    """Check the Zarr group at ``location`` (a folder, ``file://`` or ``s3://`` URL) for
+    ingestion with ``crs`` (None: the group's ``crs`` attribute, else EPSG:4326). Reads only
+    metadata and coordinate arrays; ``progress`` is told what is being done.
+
+    Raises :class:`StorageError` when the store can't be read (:class:`PreflightUnavailable`
+    when zarr isn't installed); a missing group is a rule 1 violation, not an error.
+    """
+    say = progress or (lambda _message: None)
+    say(f"opening {location}")
+    store = open_location(location, s3_endpoint)
+    try:
+        return _inspect(store, location, crs, say)
+    except StorageError:
+        raise
+    except Exception as exc:  # unreadable metadata, network errors while reading
+        raise StorageError(f"cannot read {location}: {type(exc).__name__}: {exc}") from exc
+    finally:
+        close_store(store)
+
+
+def _inspect(store: Any, location: str, crs: str | None, say: Callable[[str], None]) -> Report:
+    from .rules import CRS_EPSG_4326, Violation, inspect_group
+
+    try:
+        group = open_group(store, location)
+    except NoGroup as exc:
+        allowed = "a folder holding .zgroup (Zarr format 2)"
+        return Report(location, crs or "", [Violation("1", str(exc), None, allowed)])
+    if crs is None:
+        attr = group.attrs.get("crs")
+        crs = attr if isinstance(attr, str) else CRS_EPSG_4326
+        say(f"crs {crs} (from the group's 'crs' attribute or the default; set it to be sure)")
+
+    say("reading metadata and coordinate arrays")
+    inspection = inspect_group(group, crs)
+    say(f"checked {len(inspection.arrays) + len(inspection.skipped)} data array(s)")
+    return Report(location, crs, inspection.violations, [a.name for a in inspection.arrays])
+
+
+_reported: set[str] = set()  # unreadable locations already warned about in this process
+
+
+def _warn(message: str) -> None:
+    """A warning the user sees: to the engine when there is one, else ``warning: …`` on
+    stderr (the dynamic provider host has no engine connection; the CLI shows its stderr)."""
+    import pulumi
+
+    pulumi.log.warn(message)
+
+
+def preflight_collection(
+    s3_bucket: str,
+    path: str,
+    crs: str,
+    mode: str,
+    *,
+    s3_endpoint: str | None = None,
+    buckets_dir: str | None = None,
+) -> list[str]:
+    """The preflight of a ZarrCollection's inputs, as ``check`` runs it.
+
+    Returns the reasons ``check`` must fail (mode ``"error"``: one per violation, and one when
+    the store can't be read); with ``"warn"`` each violation is a warning and nothing fails.
+    An unreadable store is warned about once per process in ``"warn"`` mode.
+    """
+    location = collection_location(s3_bucket, path, buckets_dir)
+    try:
+        report = run_preflight(location, crs, s3_endpoint=s3_endpoint)
+    except StorageError as exc:
+        reason = (
+            f"preflight could not read the Zarr store at {location}: {exc}. Give the provider "
+            "read access (AWS credentials or profile; an S3-compatible endpoint with "
+            "sentinelhub:preflightS3Endpoint / PULUMI_ZARR_S3_ENDPOINT), or set preflight='off'"
+        )
+        if mode == "error":
+            return [reason]
+        if location not in _reported:
+            _reported.add(location)
+            _warn(reason)
+        return []
+    lines = [
+        f"preflight: {location}: rule {v.rule}: {v.message} (allowed: {v.allowed})"
+        for v in report.violations
+    ]
+    if mode == "error":
+        return lines
+    for line in lines:
+        _warn(line)
+    return []
