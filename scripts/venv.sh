@@ -8,5 +8,5 @@ ensure_venv() {
     .venv/bin/python -m pip install -q --upgrade pip
   fi
   echo "== installing pulumi-zarr[$extras] into .venv"
-  .venv/bin/python -m pip install -q -e ".[$extras]"
+  .venv/bin/python -m pip install -q -c constraints.txt -e ".[$extras]"
 }
