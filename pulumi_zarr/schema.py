@@ -145,7 +145,7 @@ class ZarrCollectionInputs(BaseModel):
                 f"preflight must be one of {', '.join(map(repr, PREFLIGHT_MODES))} (default "
                 f"'off'), got {value!r}"
             )
-        return value
+        return None if value == "off" else value  # off and unset are the same: no diff
 
     def create_payload(self) -> CollectionCreate:
         """The body of ``POST collections``."""

@@ -267,6 +267,13 @@ def test_diff_provider_options_never_replace(host, made, prop, value):
     assert host.diff(id_, outs, {**inputs, prop: value}).replaces == []
 
 
+def test_setting_preflight_off_explicitly_is_no_change(host, made):
+    id_, inputs, outs = made
+    checked, failures = host.check(inputs, {**inputs, "preflight": "off"})
+    assert not failures
+    assert host.diff(id_, outs, checked).changes == "none"
+
+
 @pytest.mark.parametrize("prop", [*INPUTS, "reingest_trigger"])
 def test_diff_unknown_input_reports_a_change(host, made, prop):
     id_, inputs, outs = made
