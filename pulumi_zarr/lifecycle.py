@@ -70,34 +70,39 @@ def _post(client: ZarrClient, spec: CollectionCreate) -> Collection:
     """POST the collection; if the answer is lost, find the one the POST made.
 
     Collections that already matched before the POST are not ours, so a lost answer never
-    leads to a duplicate or to adopting someone else's collection.
+    leads to a duplicate or to adopting someone else's collection. After a 5xx, once the
+    lookup shows nothing was made, the POST is sent once more: a 5xx is a complete answer, so
+    no earlier request can still land and make a second collection.
     """
     before = {c.id for c in _matching(client, spec)}
-    try:
-        return client.create(spec)
-    except (TransportError, RateLimited) as exc:
-        if isinstance(exc, RateLimited) or not exc.maybe_applied:
+    for attempt in (1, 2):
+        try:
+            return client.create(spec)
+        except (TransportError, RateLimited) as exc:
+            if isinstance(exc, RateLimited) or not exc.maybe_applied:
+                raise ZarrCollectionError(
+                    f"creating {describe(spec)} failed before reaching the service ({exc}); "
+                    "nothing was created. Run `pulumi up` again."
+                ) from None
+            lost: ZarrApiError = exc
+        except ServerError as exc:  # a 5xx to a POST: the service may have made it anyway
+            lost = exc
+        made = _find_made(client, spec, before, lost)
+        if len(made) == 1:
+            return made[0]
+        if made:
+            ids = ", ".join(c.id for c in made)
             raise ZarrCollectionError(
-                f"creating {describe(spec)} failed before reaching the service ({exc}); "
-                "nothing was created. Run `pulumi up` again."
-            ) from None
-        lost: ZarrApiError = exc
-    except ServerError as exc:  # a 5xx to a POST: the service may have made it anyway
-        lost = exc
-    made = _find_made(client, spec, before, lost)
-    if len(made) == 1:
-        return made[0]
-    if not made:
-        raise ZarrCollectionError(
-            f"creating {describe(spec)} failed: POST got no usable answer ({lost}) and the "
-            "service has no such new collection, so nothing was created. Run `pulumi up` again."
-        )
-    ids = ", ".join(c.id for c in made)
+                f"creating {describe(spec)}: POST got no usable answer ({lost}) and {len(made)} "
+                f"new matching collections appeared meanwhile ({ids}); another process is "
+                "creating the same collection. Nothing was adopted: delete the extra ones, then "
+                "import the one to keep with the import_ resource option."
+            )
+        if attempt == 2 or not isinstance(lost, ServerError):
+            break
     raise ZarrCollectionError(
-        f"creating {describe(spec)}: POST got no usable answer ({lost}) and {len(made)} new "
-        f"matching collections appeared meanwhile ({ids}); another process is creating the "
-        "same collection. Nothing was adopted: delete the extra ones, then import the one to "
-        "keep with the import_ resource option."
+        f"creating {describe(spec)} failed: POST got no usable answer ({lost}) and the "
+        "service has no such new collection, so nothing was created. Run `pulumi up` again."
     )
 
 
