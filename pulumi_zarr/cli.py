@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .errors import ConfigurationError, ZarrApiError
-from .settings import SOURCES, Settings
+from .settings import PREFLIGHT_SOURCES, SOURCES, Settings, preflight_sources
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -75,10 +75,9 @@ def _emulator(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from .preflight import StorageError, run_preflight
+    from .schema import crs_url
 
-    crs = args.crs
-    if crs and crs.isdigit():
-        crs = f"http://www.opengis.net/def/crs/EPSG/0/{crs}"
+    crs = crs_url(int(args.crs)) if args.crs and args.crs.isdigit() else args.crs
 
     def progress(message: str) -> None:
         print(f"… {message}", file=sys.stderr, flush=True)
@@ -130,8 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     val.add_argument(
         "--s3-endpoint",
-        default=os.environ.get("PULUMI_ZARR_S3_ENDPOINT"),
-        help="S3-compatible endpoint URL (default: PULUMI_ZARR_S3_ENDPOINT, else AWS)",
+        default=preflight_sources({}, os.environ)["s3_endpoint"],
+        help=f"S3-compatible endpoint URL (default: {PREFLIGHT_SOURCES['s3_endpoint'][1]}, "
+        "else AWS)",
     )
     val.add_argument("--json", action="store_true", help="print the report as JSON")
     val.set_defaults(run=_validate)

@@ -57,13 +57,20 @@ def _find_made(
     After a timeout the service may still be working on the POST, so keep looking for as
     long as a request may take; after a dropped connection it has finished: look once.
     """
-    timed_out = getattr(lost, "timed_out", False)
+    timed_out = isinstance(lost, TransportError) and lost.timed_out
     deadline = time.monotonic() + (client.settings.timeout_seconds if timed_out else 0)
     while True:
         made = [c for c in _matching(client, spec) if c.id not in before]
         if made or time.monotonic() >= deadline:
             return made
         time.sleep(min(1.0, max(deadline - time.monotonic(), 0)))
+
+
+def _not_created(spec: CollectionCreate, exc: ZarrApiError) -> ZarrCollectionError:
+    return ZarrCollectionError(
+        f"creating {describe(spec)} failed before reaching the service ({exc}); "
+        "nothing was created. Run `pulumi up` again."
+    )
 
 
 def _post(client: ZarrClient, spec: CollectionCreate) -> Collection:
@@ -78,15 +85,12 @@ def _post(client: ZarrClient, spec: CollectionCreate) -> Collection:
     for attempt in (1, 2):
         try:
             return client.create(spec)
-        except (TransportError, RateLimited) as exc:
-            if isinstance(exc, RateLimited) or not exc.maybe_applied:
-                raise ZarrCollectionError(
-                    f"creating {describe(spec)} failed before reaching the service ({exc}); "
-                    "nothing was created. Run `pulumi up` again."
-                ) from None
+        except (TransportError, ServerError) as exc:  # the service may have made it anyway
             lost: ZarrApiError = exc
-        except ServerError as exc:  # a 5xx to a POST: the service may have made it anyway
-            lost = exc
+            if isinstance(exc, TransportError) and not exc.maybe_applied:
+                raise _not_created(spec, exc) from None
+        except RateLimited as exc:  # refused: nothing was made
+            raise _not_created(spec, exc) from None
         made = _find_made(client, spec, before, lost)
         if len(made) == 1:
             return made[0]

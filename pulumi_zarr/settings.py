@@ -57,12 +57,24 @@ PREFLIGHT_SOURCES: dict[str, tuple[str, str]] = {
 }
 
 
+def lookup(
+    sources: Mapping[str, tuple[str, str]], config: Mapping[str, Any], env: Mapping[str, str]
+) -> dict[str, str]:
+    """The settings of ``sources`` that are set: stack config first, then the environment."""
+    values: dict[str, str] = {}
+    for name, (key, var) in sources.items():
+        value = config.get(key)
+        if value in (None, ""):
+            value = env.get(var)
+        if value not in (None, ""):
+            values[name] = str(value)
+    return values
+
+
 def preflight_sources(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, str | None]:
-    """The preflight's store settings: stack config first, then the environment."""
-    return {
-        name: str(config.get(key) or env.get(var) or "") or None
-        for name, (key, var) in PREFLIGHT_SOURCES.items()
-    }
+    """The preflight's store settings (None: not set)."""
+    found = lookup(PREFLIGHT_SOURCES, config, env)
+    return {name: found.get(name) for name in PREFLIGHT_SOURCES}
 
 
 def is_loopback_url(url: str) -> bool:
@@ -134,13 +146,7 @@ class Settings:
     @classmethod
     def resolve(cls, config: Mapping[str, Any], env: Mapping[str, str]) -> Settings:
         """Settings from stack config (``sentinelhub:*``), falling back to ``SH_*`` variables."""
-        values: dict[str, str] = {}
-        for name, (key, var) in SOURCES.items():
-            value = config.get(key)
-            if value in (None, ""):
-                value = env.get(var)
-            if value not in (None, ""):
-                values[name] = str(value)
+        values = lookup(SOURCES, config, env)
         missing = [name for name in ("client_id", "client_secret") if name not in values]
         if missing:
             ways = "; ".join(

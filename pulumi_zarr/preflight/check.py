@@ -51,8 +51,7 @@ class Report:
             else f"ingestion would skip arrays (ingested: {', '.join(self.arrays) or 'none'})"
         )
         lines = [f"{self.location}: {len(self.violations)} violation(s), {outcome}"]
-        for v in self.violations:
-            lines.append(f"  rule {v.rule}: {v.message} (allowed: {v.allowed})")
+        lines += [f"  {v.line()}" for v in self.violations]
         return "\n".join(lines)
 
 
@@ -151,10 +150,7 @@ def preflight_collection(
             _reported.add(location)
             _warn(reason)
         return []
-    lines = [
-        f"preflight: {location}: rule {v.rule}: {v.message} (allowed: {v.allowed})"
-        for v in report.violations
-    ]
+    lines = [f"preflight: {location}: {v.line()}" for v in report.violations]
     if mode == "error":
         return lines
     for line in lines:

@@ -138,6 +138,10 @@ class Violation:
     def __str__(self) -> str:
         return self.message
 
+    def line(self) -> str:
+        """One line of a report: the rule, what is wrong and what is allowed."""
+        return f"rule {self.rule}: {self.message} (allowed: {self.allowed})"
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "array": self.array,
