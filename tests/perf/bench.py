@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import statistics
 from typing import Any
 
@@ -18,11 +17,6 @@ RESULTS: list[tuple[str, str, str]] = []
 def figure(name: str, target: str, measured: str) -> None:
     RESULTS.append((name, target, measured))
     print(f"\n{name}: {measured} (target {target})")
-
-
-def p99(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, math.ceil(0.99 * len(ordered)) - 1)]
 
 
 def median(values: list[float]) -> float:

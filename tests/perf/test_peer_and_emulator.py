@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bench import CLIENT, SECRET, client_for, figure, median, p99
+from bench import CLIENT, SECRET, client_for, figure, median
+from harness.measure import p99
 from sentinelhub import SHConfig
 from sentinelhub.api.base import SentinelHubFeatureIterator
 from sentinelhub.download.sentinelhub_client import SentinelHubDownloadClient

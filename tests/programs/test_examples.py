@@ -10,11 +10,11 @@ exports ``collection_id``, ``status``, ``arrays``, ``ingestion_errors``, ``data_
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 
 import pytest
 from harness.fixtures import GOOD_BUCKET, GOOD_PATH, PLANTED_SECRET, write_good_cube
+from harness.measure import unique
 
 from pulumi_zarr.testing.engine import PROVIDER_KEY, decoded_provider
 from pulumi_zarr.testing.program import DeploymentError, StackState, destroy, refresh, run_program
@@ -23,10 +23,6 @@ REPO = Path(__file__).resolve().parents[2]
 QUICKSTART = REPO / "examples" / "quickstart"
 IMPORT_EXISTING = REPO / "examples" / "import-existing"
 TIMESERIES = REPO / "examples" / "timeseries"
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def assert_no_leak(state: StackState, *exports: dict) -> None:

@@ -25,6 +25,7 @@ from harness.fixtures import (
     write_failing_cube,
     write_good_cube,
 )
+from harness.measure import unique
 from pulumi.output import Unknown
 
 from pulumi_zarr.testing.engine import (
@@ -37,10 +38,6 @@ from pulumi_zarr.testing.engine import (
 
 EPSG = "http://www.opengis.net/def/crs/EPSG/0/"
 INPUTS = ("name", "s3_bucket", "path", "crs")
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def program_inputs(**overrides: Any) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from harness.fixtures import (
     RecordingHost,
     write_failing_cube,
 )
+from harness.measure import unique
 
 from pulumi_zarr.testing.engine import ProviderError, secret
 
@@ -75,10 +76,6 @@ POST_OUTCOME = {
     "503 always": ("error", ("503", "nothing was created")),
     "connection dropped before": ("error", ("nothing was created",)),
 }
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def inputs(host: RecordingHost, name: str, **extra: Any) -> dict[str, Any]:
