@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -25,6 +28,22 @@ class ZarrCollectionArgs:
     ingestion_timeout_seconds: pulumi.Input[int] | None = None
     reingest_trigger: pulumi.Input[str] | None = None
     preflight: pulumi.Input[str] | None = None
+
+
+@contextmanager
+def _pickler_restored() -> Iterator[None]:
+    """Undo what the SDK's ``serialize_provider`` leaves behind on ``pickle._Pickler``.
+
+    Each call wraps ``_batch_setitems`` once more and never restores it (SDK 3.272), so the
+    wrapper chain grows by one per dynamic resource until pickling raises ``RecursionError``
+    (near 960 resources in one program).
+    """
+    saved = {name: getattr(pickle._Pickler, name) for name in ("_batch_setitems", "save_dict")}
+    try:
+        yield
+    finally:
+        for name, method in saved.items():
+            setattr(pickle._Pickler, name, method)
 
 
 class ZarrCollection(pulumi.dynamic.Resource, module="sentinelhub", name="ZarrCollection"):
@@ -67,6 +86,18 @@ class ZarrCollection(pulumi.dynamic.Resource, module="sentinelhub", name="ZarrCo
                 f"inputs are {', '.join(INPUT_FIELDS)}"
             )
         given.update({k: v for k, v in kwargs.items() if v is not None})
-        props: dict[str, Any] = {field: None for field in OUTPUT_FIELDS}
+        # Every field, given or not, is declared so that it resolves as an output (`.name`
+        # on a `get` reference too); None values are not sent as inputs.
+        props: dict[str, Any] = {field: None for field in (*INPUT_FIELDS, *OUTPUT_FIELDS)}
         props.update(given)
-        super().__init__(ZarrCollectionProvider(), resource_name, props, opts)
+        with _pickler_restored():
+            super().__init__(ZarrCollectionProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(
+        resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ) -> ZarrCollection:
+        """A read-only reference to the existing collection ``id``: every output is read from
+        the service; Pulumi never changes or deletes it."""
+        merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+        return ZarrCollection(resource_name, opts=merged)

@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
-# Sets up .venv (the package with its emulator and dev extras) and runs lint + the test suite.
+# Sets up .venv (the package with its emulator and dev extras) and the real Pulumi CLI (built from
+# Go modules by scripts/pulumi-cli.sh, cached outside the repo), then runs lint + the test suite.
 # Usage: bash scripts/test.sh [pytest args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh
 ensure_venv "dev"
+echo "== pulumi CLI (the real engine, for tests/e2e)"
+if cli_bin="$(bash scripts/pulumi-cli.sh | tail -n 1)" && [ -x "$cli_bin/pulumi" ]; then
+  export PATH="$cli_bin:$PATH"
+  echo "using $(pulumi version) from $cli_bin"
+elif [ "${CI:-}" = true ]; then
+  echo "CI runs the real-CLI journeys: the Pulumi CLI could not be built (see above)" >&2
+  exit 1
+else
+  echo "no Pulumi CLI: the real-CLI tests in tests/e2e will be skipped (see above)" >&2
+fi
 echo "== ruff"
 .venv/bin/ruff check .
 echo "== pytest"

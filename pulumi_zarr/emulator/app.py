@@ -433,6 +433,10 @@ def _admin(emu: EmulatorApp) -> APIRouter:
     async def stats() -> Response:
         return _json(200, control.stats())
 
+    @admin.get("/journal")
+    async def journal() -> Response:
+        return _json(200, control.journal())
+
     @admin.post("/stats/reset", status_code=204)
     async def reset() -> Response:
         control.reset_stats()

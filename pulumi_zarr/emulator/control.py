@@ -66,6 +66,10 @@ class FaultRule:
         }
 
 
+#: How many requests :meth:`Control.journal` remembers.
+JOURNAL_LENGTH = 20_000
+
+
 class Control:
     """Mutable test controls shared by the app and the tests (thread-safe)."""
 
@@ -77,6 +81,7 @@ class Control:
         self._hits: dict[str, deque[float]] = {}
         self._tokens: Counter[str] = Counter()
         self._requests: Counter[str] = Counter()
+        self._journal: deque[str] = deque(maxlen=JOURNAL_LENGTH)
         self._stuck: re.Pattern[str] | None = None
         self.timeline_source: Callable[[str], dict[str, Any] | None] | None = None
 
@@ -141,9 +146,17 @@ class Control:
         with self._lock:
             self._tokens[client_id] += 1
 
-    def count_request(self, key: str) -> None:
+    def count_request(self, key: str, request: str = "") -> None:
+        """Count a request by route ``key``; journal ``request`` ("METHOD /path") in order."""
         with self._lock:
             self._requests[key] += 1
+            if request:
+                self._journal.append(request)
+
+    def journal(self) -> list[str]:
+        """The latest requests ("METHOD /path", token requests too), oldest first."""
+        with self._lock:
+            return list(self._journal)
 
     def stats(self) -> dict[str, dict[str, int]]:
         """``{"token_requests": {client_id: n}, "requests": {"GET /route/{template}": n}}``."""
@@ -154,6 +167,7 @@ class Control:
         with self._lock:
             self._tokens.clear()
             self._requests.clear()
+            self._journal.clear()
 
     # ingestion
     def set_stuck(self, pattern: str | None) -> None:
@@ -203,6 +217,9 @@ class RemoteControl:
 
     def reset_stats(self) -> None:
         self._call("POST", "/stats/reset")
+
+    def journal(self) -> list[str]:
+        return self._call("GET", "/journal")
 
     def set_stuck(self, pattern: str | None) -> None:
         self._call("PUT", "/stuck", {"pattern": pattern})

@@ -32,7 +32,7 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         method = scope["method"]
-        self.control.count_request(f"{method} {self._template(scope)}")
+        self.control.count_request(f"{method} {self._template(scope)}", f"{method} {scope['path']}")
         rule = self.control.match_fault(method, scope["path"])
         if rule is None:
             await self.app(scope, receive, send)

@@ -1,0 +1,173 @@
+"""Drive the real `pulumi` CLI the way a user does, in an isolated temp workspace.
+
+Each :class:`Stack` has its own PULUMI_HOME, a local file backend and passphrase secrets;
+update checks and plugin downloads are off. Every command's output is kept in
+:attr:`Stack.transcript` so tests can search it (for secrets, for what the user saw).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PASSPHRASE = "e2e-only-passphrase"
+
+#: Set for every command: isolation, no network, no prompts.
+BASE_ENV = {
+    "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+    "PULUMI_SKIP_UPDATE_CHECK": "true",
+    "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+    "PULUMI_SKIP_CONFIRMATIONS": "true",
+    "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    # The language host scripts/pulumi-cli.sh builds may be one that ignores the `virtualenv`
+    # runtime option: name the interpreter (the one with pulumi_zarr installed) explicitly.
+    "PULUMI_PYTHON_CMD": sys.executable,
+}
+
+
+@dataclass
+class Result:
+    args: tuple[str, ...]
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def text(self) -> str:
+        return self.stdout + self.stderr
+
+    def __str__(self) -> str:
+        return f"pulumi {' '.join(self.args)} → exit {self.code}\n{self.stdout}\n{self.stderr}"
+
+
+class CliError(AssertionError):
+    pass
+
+
+def project_file(name: str) -> str:
+    """A Pulumi.yaml for a Python program run with this interpreter's environment."""
+    return (
+        f"name: {name}\nruntime:\n  name: python\n  options:\n    toolchain: pip\n"
+        f"    virtualenv: {Path(sys.prefix)}\n"
+    )
+
+
+class Stack:
+    """One project folder, one stack, its own backend and PULUMI_HOME under ``root``."""
+
+    def __init__(
+        self,
+        cli: str,
+        root: Path,
+        program: Path,
+        *,
+        project: str = "zarr-e2e",
+        stack: str = "e2e",
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.cli, self.root, self.stack = cli, root, stack
+        self.dir = root / "project"
+        shutil.copytree(program, self.dir, ignore=shutil.ignore_patterns("__pycache__"))
+        (self.dir / "requirements.txt").unlink(missing_ok=True)
+        (self.dir / "Pulumi.yaml").write_text(project_file(project))
+        self.project = project
+        (root / "state").mkdir(exist_ok=True)
+        inherited = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("PULUMI_", "SH_", "AWS_")) and k != "OAUTHLIB_INSECURE_TRANSPORT"
+        }
+        self.env = {
+            **inherited,
+            **BASE_ENV,
+            "PULUMI_HOME": str(root / "pulumi-home"),
+            "PULUMI_BACKEND_URL": f"file://{root / 'state'}",
+            **(env or {}),
+        }
+        self.transcript: list[str] = []
+
+    # -- commands --------------------------------------------------------------------------
+    def run(
+        self,
+        *args: str,
+        ok: bool | None = True,
+        timeout: float = 900,
+        stdin: str | None = None,
+        record: bool = True,
+    ) -> Result:
+        """Run ``pulumi ARGS``; ``ok`` True/False asserts the exit status, None accepts any.
+
+        ``record=False`` keeps the output out of :attr:`transcript` (for output that shows
+        secrets on purpose, such as ``stack export --show-secrets``).
+        """
+        done = subprocess.run(
+            [self.cli, "--non-interactive", "--color", "never", *args],
+            cwd=self.dir,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            input=stdin or "",
+        )
+        result = Result(args, done.returncode, done.stdout, done.stderr)
+        if record:
+            self.transcript.append(str(result))
+        if ok is True and result.code != 0:
+            raise CliError(f"expected success:\n{result}")
+        if ok is False and result.code == 0:
+            raise CliError(f"expected failure:\n{result}")
+        return result
+
+    def init(self, config: dict[str, Any], secrets: dict[str, str] | None = None) -> Stack:
+        self.run("stack", "init", self.stack)
+        self.configure(config, secrets)
+        return self
+
+    def configure(self, config: dict[str, Any], secrets: dict[str, str] | None = None) -> None:
+        for key, value in config.items():
+            text = value if isinstance(value, str) else json.dumps(value)
+            self.run("config", "set", key, "--", text)
+        for key, value in (secrets or {}).items():  # from stdin: never on a command line
+            self.run("config", "set", "--secret", key, stdin=value)
+
+    def collections(self, collections: dict[str, dict[str, Any]]) -> None:
+        """Set the program's ``collections`` config (see tests/e2e/program)."""
+        self.configure({f"{self.project}:collections": collections})
+
+    def preview(self, *extra: str, ok: bool | None = True) -> Result:
+        return self.run("preview", *extra, ok=ok)
+
+    def up(self, *extra: str, ok: bool | None = True) -> Result:
+        return self.run("up", "--yes", "--skip-preview", *extra, ok=ok)
+
+    def refresh(self, *extra: str, ok: bool | None = True) -> Result:
+        return self.run("refresh", "--yes", "--skip-preview", *extra, ok=ok)
+
+    def destroy(self, *extra: str, ok: bool | None = True) -> Result:
+        return self.run("destroy", "--yes", "--skip-preview", *extra, ok=ok)
+
+    def outputs(self) -> dict[str, Any]:
+        return json.loads(self.run("stack", "output", "--json").stdout or "{}")
+
+    def export(self) -> dict[str, Any]:
+        return json.loads(self.run("stack", "export").stdout)
+
+    def resources(self) -> list[dict[str, Any]]:
+        """The custom resources in the stack's state (no stack, no provider)."""
+        return [
+            r
+            for r in self.export()["deployment"].get("resources", [])
+            if r.get("custom") and not r["type"].startswith("pulumi:providers:")
+        ]
+
+    def state_files(self) -> str:
+        """Every file of the backend, as text."""
+        return "\n".join(
+            p.read_text(errors="replace") for p in (self.root / "state").rglob("*") if p.is_file()
+        )

@@ -1,0 +1,132 @@
+"""Fixtures of the real-CLI journeys: the `pulumi` binary, an emulator, a fresh stack per test.
+
+`bash scripts/test.sh` puts the CLI that scripts/pulumi-cli.sh builds on PATH. Without it the
+journeys skip with the reason, except under CI=true, where a missing CLI fails them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from harness.api import ZarrApi
+from harness.fixtures import CRS_4326, write_good_cube
+
+from .cli import Stack
+
+REPO = Path(__file__).resolve().parents[2]
+PROGRAM = Path(__file__).resolve().parent / "program"
+CLIENT_ID = "e2e-client"
+#: Recognisable: must never appear in the state, `stack export` or any CLI output.
+PLANTED_SECRET = "PLANTED-e2e-s3cr3t-5b7d1c"
+BUCKET = "cubes"
+GOOD = "good.zarr/"
+OTHER = "other.zarr/"
+
+
+@pytest.fixture(scope="session")
+def pulumi_cli() -> str:
+    cli = shutil.which("pulumi")
+    if cli is None:
+        reason = (
+            "the pulumi CLI is not on PATH: `bash scripts/pulumi-cli.sh` builds it from Go "
+            "modules (needs Go and the Go module proxy); scripts/test.sh does that when Go is there"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the real-CLI journeys: {reason}")
+        pytest.skip(reason)
+    return cli
+
+
+@pytest.fixture(scope="module")
+def buckets(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("buckets")
+    write_good_cube(root, BUCKET, GOOD)
+    write_good_cube(root, BUCKET, OTHER)
+    return root
+
+
+@pytest.fixture(scope="module")
+def emu(buckets: Path) -> Iterator[Any]:
+    from pulumi_zarr.emulator.server import Emulator
+
+    with Emulator(buckets, clients={CLIENT_ID: PLANTED_SECRET}, ingest_delay=0.3) as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def issued_tokens(emu: Any) -> list[str]:
+    """Every access token the emulator hands out from now on."""
+    tokens: list[str] = []
+    issue = emu.app.issuer.issue
+
+    def recording(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        answer = issue(*args, **kwargs)
+        tokens.append(answer["access_token"])
+        return answer
+
+    emu.app.issuer.issue = recording
+    return tokens
+
+
+@pytest.fixture(scope="module")
+def api(emu: Any) -> Iterator[ZarrApi]:
+    client = ZarrApi(emu.url, emu.token_url, CLIENT_ID, PLANTED_SECRET)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def stack_factory(
+    pulumi_cli: str, tmp_path: Path, emu: Any, issued_tokens: list[str]
+) -> Iterator[Callable[..., Stack]]:
+    """``stack_factory(program=PROGRAM, config=..., secret=..., env=...)``: an initialised stack
+    configured for the emulator; after the test, no stack output may hold a secret."""
+    made: list[Stack] = []
+
+    def make(
+        program: Path = PROGRAM,
+        *,
+        project: str = "zarr-e2e",
+        config: dict[str, Any] | None = None,
+        secret: str = PLANTED_SECRET,
+        env: dict[str, str] | None = None,
+    ) -> Stack:
+        stack = Stack(pulumi_cli, tmp_path / f"ws{len(made)}", program, project=project, env=env)
+        stack.init(
+            {
+                "sentinelhub:baseUrl": emu.url,
+                "sentinelhub:clientId": CLIENT_ID,
+                **(config or {}),
+            },
+            {"sentinelhub:clientSecret": secret},
+        )
+        made.append(stack)
+        return stack
+
+    yield make
+    for stack in made:
+        leaks = [PLANTED_SECRET, *issued_tokens]
+        texts = {"CLI output": "\n".join(stack.transcript), "state files": stack.state_files()}
+        for where, text in texts.items():
+            hits = (text.find(leak) for leak in leaks)
+            found = [text[max(0, i - 300) : i + 40] for i in hits if i >= 0]
+            assert not found, f"secret or token found in the {where}: {found}"
+
+
+def spec(name: str, path: str = GOOD, **extra: Any) -> dict[str, Any]:
+    """The inputs of one collection of the journeys' program."""
+    return {"name": name, "s3_bucket": BUCKET, "path": path, "crs": CRS_4326, **extra}
+
+
+def collections_named(api: ZarrApi, name: str) -> list[dict[str, Any]]:
+    return [c for c in api.list() if c["name"] == name]
+
+
+def dump(value: Any) -> str:
+    return json.dumps(value, indent=1, default=str)

@@ -1,0 +1,56 @@
+"""The program of the real-CLI journeys: its collections come from the stack config.
+
+``collections`` (JSON): logical name -> ZarrCollection inputs, plus optional ``options``
+(ResourceOptions keywords) or ``get`` (an id: a read-only reference). ``many`` (JSON):
+``{"count": N, "s3_bucket": ..., "path": ...}`` adds N collections ``many-<i>`` that do not
+wait for ingestion (scale runs).
+"""
+
+import json
+
+import pulumi
+
+from pulumi_zarr import ZarrCollection, ZarrCollectionArgs
+
+config = pulumi.Config()
+
+for logical, spec in json.loads(config.get("collections") or "{}").items():
+    spec = dict(spec)
+    if "get" in spec:
+        cube = ZarrCollection.get(logical, spec["get"])
+    else:
+        options = pulumi.ResourceOptions(**spec.pop("options", {}))
+        cube = ZarrCollection(logical, ZarrCollectionArgs(**spec), opts=options)
+    pulumi.export(
+        logical,
+        {
+            "id": cube.id,
+            "name": cube.name,
+            "s3_bucket": cube.s3_bucket,
+            "path": cube.path,
+            "crs": cube.crs,
+            "status": cube.status,
+            "array_names": cube.array_names,
+            "data_type": cube.data_type,
+            "ingestion_errors": cube.ingestion_errors,
+            "width": cube.width,
+            "envelope": cube.envelope,
+        },
+    )
+
+many = json.loads(config.get("many") or "{}")
+if many:
+    cubes = [
+        ZarrCollection(
+            f"many-{i}",
+            ZarrCollectionArgs(
+                name=f"{many.get('prefix', 'many')} {i}",
+                s3_bucket=many["s3_bucket"],
+                path=many["path"],
+                crs="http://www.opengis.net/def/crs/EPSG/0/4326",
+                wait_for_ingestion=many.get("wait", False),
+            ),
+        )
+        for i in range(many["count"])
+    ]
+    pulumi.export("many_ids", pulumi.Output.all(*[c.id for c in cubes]).apply(len))

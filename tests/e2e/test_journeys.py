@@ -1,0 +1,203 @@
+"""User journeys through the real `pulumi` CLI against the emulator.
+
+Each test asserts what the user sees (the CLI's output) and what the service holds (the
+emulator's collections and its request journal). The stack_factory fixture also checks, after
+every test, that neither the CLI output nor the state files hold the client secret or any
+token the emulator issued.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from harness.fixtures import write_failing_cube
+from harness.measure import unique
+
+from .conftest import BUCKET, GOOD, OTHER, PLANTED_SECRET, collections_named, spec
+
+pytestmark = pytest.mark.e2e
+
+TYPE = "pulumi-python:dynamic/sentinelhub:ZarrCollection"
+WRITES = re.compile(r"^(POST|PUT|DELETE) /(api/v1/zarr|zarr/v1)/")
+
+
+def api_writes(emu: Any) -> list[str]:
+    return [r for r in emu.control.journal() if WRITES.match(r)]
+
+
+def up_one(stack_factory, name: str, **extra: Any) -> tuple[Any, dict[str, Any]]:
+    stack = stack_factory()
+    stack.collections({"cube": spec(name, **extra)})
+    stack.up()
+    return stack, stack.outputs()["cube"]
+
+
+def test_preview_of_a_new_stack_shows_the_create_and_calls_only_the_token(stack_factory, emu, api):
+    name = unique("preview")
+    stack = stack_factory()
+    stack.collections({"cube": spec(name)})
+    emu.control.reset_stats()
+    shown = stack.preview().stdout
+    assert re.search(rf"\+\s+{re.escape(TYPE)}\s+cube\s+create", shown), shown
+    assert "[unknown]" in shown  # outputs are computed by the service
+    assert "+ 2 to create" in shown
+    journal = emu.control.journal()
+    assert all("/openid-connect/token" in r for r in journal), journal
+    assert collections_named(api, name) == []
+
+
+def test_up_ingests_and_a_second_up_changes_nothing(stack_factory, emu, api):
+    name = unique("up")
+    stack, out = up_one(stack_factory, name)
+    assert out["status"] == "INGESTED"
+    assert out["array_names"] == ["B1", "B2"]
+    assert out["data_type"] == f"zarr-{out['id']}"
+    [held] = collections_named(api, name)
+    assert held["id"] == out["id"] and held["status"] == "INGESTED"
+
+    emu.control.reset_stats()
+    again = stack.up().stdout
+    assert "2 unchanged" in again and "updated" not in again and "created" not in again, again
+    assert api_writes(emu) == []
+    assert stack.outputs()["cube"]["id"] == out["id"]
+
+
+def test_rename_is_an_update_in_place(stack_factory, emu, api):
+    name = unique("rename")
+    stack, out = up_one(stack_factory, name)
+    stack.collections({"cube": spec(name + " renamed")})
+    emu.control.reset_stats()
+    shown = stack.up().stdout
+    assert re.search(rf"~\s+{re.escape(TYPE)}\s+cube\s+updated", shown), shown
+    assert "[diff: ~name]" in shown
+    assert stack.outputs()["cube"]["id"] == out["id"]
+    assert api.get(out["id"])["name"] == name + " renamed"
+    assert api_writes(emu) == [f"PUT /api/v1/zarr/collections/{out['id']}"]
+
+
+def test_changed_reingest_trigger_reingests_in_place(stack_factory, emu, api):
+    name = unique("reingest")
+    stack, out = up_one(stack_factory, name, reingest_trigger="v1")
+    stack.collections({"cube": spec(name, reingest_trigger="v2")})
+    emu.control.reset_stats()
+    shown = stack.up().stdout
+    assert "[diff: ~reingest_trigger]" in shown and "updated" in shown, shown
+    assert api_writes(emu) == [f"PUT /api/v1/zarr/collections/{out['id']}/reingest"]
+    after = stack.outputs()["cube"]
+    assert after["id"] == out["id"] and after["status"] == "INGESTED"
+
+
+def test_changed_path_replaces_creating_before_deleting(stack_factory, emu, api):
+    name = unique("replace")
+    stack, out = up_one(stack_factory, name)
+    stack.collections({"cube": spec(name, path=OTHER)})
+    emu.control.reset_stats()
+    shown = stack.up().stdout
+    assert re.search(rf"\+-\s+{re.escape(TYPE)}\s+cube\s+replaced", shown), shown
+    new = stack.outputs()["cube"]
+    assert new["id"] != out["id"] and new["path"] == OTHER
+    writes = api_writes(emu)
+    post = writes.index("POST /api/v1/zarr/collections")
+    delete = writes.index(f"DELETE /api/v1/zarr/collections/{out['id']}")
+    assert post < delete, writes  # create-before-delete
+    assert api.get(out["id"]) is None
+    assert [c["id"] for c in collections_named(api, name)] == [new["id"]]
+
+
+def test_refresh_shows_an_outside_rename_and_up_renames_it_back(stack_factory, api):
+    name = unique("drift")
+    stack, out = up_one(stack_factory, name)
+    api.rename(out["id"], name + " by hand")
+    shown = stack.refresh("--diff").stdout
+    assert "name" in shown and f"{name} by hand" in shown, shown
+    assert "~ 1 updated" in shown or "1 updated" in shown, shown
+    again = stack.up().stdout
+    assert "[diff: ~name]" in again, again
+    assert api.get(out["id"])["name"] == name
+
+
+def test_refresh_drops_a_collection_deleted_outside(stack_factory, api):
+    name = unique("gone")
+    stack, out = up_one(stack_factory, name)
+    api.delete(out["id"])
+    shown = stack.refresh().stdout
+    assert re.search(rf"-\s+{re.escape(TYPE)}\s+cube\s+deleted", shown), shown
+    assert stack.resources() == []
+
+
+def test_destroy_leaves_no_collection(stack_factory, api):
+    first, second = unique("destroy-a"), unique("destroy-b")
+    stack = stack_factory()
+    stack.collections({"a": spec(first), "b": spec(second, path=OTHER)})
+    stack.up()
+    assert len(collections_named(api, first)) == len(collections_named(api, second)) == 1
+    shown = stack.destroy().stdout
+    assert "3 deleted" in shown, shown
+    assert collections_named(api, first) == collections_named(api, second) == []
+    assert stack.resources() == []
+
+
+def test_failed_ingestion_fails_up_quotes_the_errors_and_leaves_nothing(
+    stack_factory, api, buckets
+):
+    write_failing_cube(buckets, BUCKET, "broken.zarr/")
+    name = unique("failed")
+    stack = stack_factory()
+    stack.collections({"cube": spec(name, path="broken.zarr/")})
+    shown = stack.up(ok=False).text
+    assert "failed to ingest" in shown, shown
+    # the service's ingestionErrors, quoted (the store has no spatial coordinate arrays)
+    assert re.search(r"failed to ingest: .*(x|lat).*", shown), shown
+    assert "was deleted, so nothing is left behind" in shown
+    assert collections_named(api, name) == []
+    assert stack.resources() == []
+
+
+def test_missing_and_wrong_credentials_fail_preview_naming_the_settings(stack_factory, api):
+    name = unique("creds")
+    missing = stack_factory(secret="")
+    missing.run("config", "rm", "sentinelhub:clientSecret")
+    missing.collections({"cube": spec(name)})
+    shown = missing.preview(ok=False).text
+    assert "sentinelhub:clientSecret" in shown and "SH_CLIENT_SECRET" in shown, shown
+
+    wrong = stack_factory(secret="not-the-secret")
+    wrong.collections({"cube": spec(name)})
+    shown = wrong.preview(ok=False).text
+    assert "sentinelhub:clientId" in shown and "SH_CLIENT_ID" in shown, shown
+    assert "not-the-secret" not in shown
+    assert collections_named(api, name) == []
+
+
+def test_get_reads_an_existing_collection_and_never_deletes_it(stack_factory, api):
+    name = unique("get")
+    made = api.create(name, BUCKET, GOOD, spec(name)["crs"])
+    api.wait_final(made["id"])
+    stack = stack_factory()
+    stack.collections({"ref": {"get": made["id"]}})
+    stack.up()
+    out = stack.outputs()["ref"]
+    assert out["id"] == made["id"] and out["name"] == name
+    assert out["status"] == "INGESTED" and out["array_names"] == ["B1", "B2"]
+    assert out["s3_bucket"] == BUCKET and out["path"] == GOOD
+    stack.destroy()
+    assert api.get(made["id"])["name"] == name  # a reference is never deleted
+    api.delete(made["id"])
+
+
+def test_the_state_holds_no_secret(stack_factory, api):
+    name = unique("secrets")
+    stack, _ = up_one(stack_factory, name)
+    resource = stack.resources()[0]
+    assert resource["outputs"]["__provider"]["4dabf18193072939515e22adb298388d"]  # secret
+    # Decrypted, the secret is only in the engine's own provider config (stored encrypted), in
+    # no collection (the scan of the encrypted state and of every other output is
+    # stack_factory's).
+    shown = stack.run("stack", "export", "--show-secrets", record=False).stdout
+    assert PLANTED_SECRET in shown  # so the search below can find it
+    resources = json.loads(shown)["deployment"]["resources"]
+    holders = {r["type"] for r in resources if PLANTED_SECRET in json.dumps(r)}
+    assert holders == {"pulumi:providers:pulumi-python"}, holders
