@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 import pytest
-from harness.fixtures import write_failing_cube
+from harness.fixtures import write_cube_with_skipped_array, write_failing_cube
 from harness.measure import unique
 
 from .conftest import BUCKET, GOOD, OTHER, PLANTED_SECRET, collections_named, spec
@@ -201,3 +201,24 @@ def test_the_state_holds_no_secret(stack_factory, api):
     resources = json.loads(shown)["deployment"]["resources"]
     holders = {r["type"] for r in resources if PLANTED_SECRET in json.dumps(r)}
     assert holders == {"pulumi:providers:pulumi-python"}, holders
+
+
+def test_preflight_warn_prints_a_warning_and_error_stops_preview(stack_factory, api, buckets):
+    write_cube_with_skipped_array(buckets, BUCKET, "skips.zarr/")
+    name = unique("preflight")
+    stack = stack_factory(config={"sentinelhub:preflightBucketsDir": str(buckets)})
+    stack.collections({"cube": spec(name, path="skips.zarr/", preflight="warn")})
+    shown = stack.preview().stdout
+    # Shown under the stack in Diagnostics: the dynamic host logs without a resource.
+    diagnostics = shown.split("Diagnostics:", 1)[1]
+    assert re.search(r"warning: preflight: .*skips\.zarr: rule 2: array 'bad-name'", diagnostics)
+    assert "+ 2 to create" in shown
+
+    stack.collections({"cube": spec(name, path="skips.zarr/", preflight="error")})
+    shown = stack.preview(ok=False).stdout
+    assert re.search(
+        r"error: .*ZarrCollection resource 'cube': property path value \{skips\.zarr/\} has a "
+        r"problem: preflight: .*rule 2: array 'bad-name'",
+        shown,
+    ), shown
+    assert collections_named(api, name) == []

@@ -1,0 +1,95 @@
+"""What import does for the dynamic ZarrCollection with the real engine, recorded.
+
+The engine's import Read carries no inputs, so the dynamic provider host cannot find its
+provider: the `import_` option and `pulumi import TYPE NAME ID` fail (pulumi/pulumi#16175).
+These tests keep that fact in view (if a future engine fixes it, they fail and the README
+must change). What works: an import file whose entries carry inputs and outputs.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from harness.measure import unique
+
+from pulumi_zarr.client import ZarrClient
+from pulumi_zarr.import_file import import_document, resource_type
+from pulumi_zarr.settings import Settings
+
+from .conftest import BUCKET, CLIENT_ID, GOOD, PLANTED_SECRET, collections_named, spec
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def existing(api):
+    """A collection made outside Pulumi, ingested; deleted afterwards if still there."""
+    name = unique("existing")
+    made = api.create(name, BUCKET, GOOD, spec(name)["crs"])
+    api.wait_final(made["id"])
+    yield made
+    if api.get(made["id"]) is not None:
+        api.delete(made["id"])
+
+
+def test_the_import_option_fails_for_a_dynamic_resource(stack_factory, api, existing):
+    stack = stack_factory()
+    stack.collections({"adopted": spec(existing["name"], options={"import_": existing["id"]})})
+    shown = stack.preview(ok=False).text
+    assert "KeyError: '__provider'" in shown, shown
+    assert stack.resources() == []
+    assert api.get(existing["id"])["name"] == existing["name"]  # untouched
+
+
+def test_pulumi_import_fails_for_a_dynamic_resource(stack_factory, api, existing):
+    stack = stack_factory()
+    shown = stack.run(
+        "import",
+        resource_type(),
+        "adopted",
+        existing["id"],
+        "--yes",
+        "--protect=false",
+        "--generate-code=false",
+        ok=False,
+    ).text
+    assert "KeyError: '__provider'" in shown, shown
+    assert stack.resources() == []
+    assert api.get(existing["id"]) is not None
+
+
+def test_an_import_file_with_inputs_and_outputs_adopts_the_collection(
+    stack_factory, emu, api, existing
+):
+    client = ZarrClient(Settings(CLIENT_ID, PLANTED_SECRET, base_url=emu.url))
+    try:
+        document = import_document(client, [("adopted", existing["id"])])
+    finally:
+        client.close()
+    stack = stack_factory()
+    (stack.root / "import.json").write_text(json.dumps(document))
+    shown = stack.run(
+        "import",
+        "--file",
+        str(stack.root / "import.json"),
+        "--yes",
+        "--protect=false",
+        "--generate-code=false",
+    ).stdout
+    assert "1 imported" in shown, shown
+    [held] = stack.resources()
+    assert held["id"] == existing["id"]
+    assert held["outputs"]["array_names"] == ["B1", "B2"]
+
+    # The program that declares it as it is: no change; refresh reads it; destroy deletes it.
+    stack.collections({"adopted": spec(existing["name"])})
+    emu.control.reset_stats()
+    previewed = stack.preview().stdout
+    assert "2 unchanged" in previewed and "to update" not in previewed, previewed
+    stack.up()
+    assert stack.outputs()["adopted"]["id"] == existing["id"]
+    assert not [r for r in emu.control.journal() if r.startswith(("POST /api", "PUT", "DELETE"))]
+    stack.refresh()
+    stack.destroy()
+    assert collections_named(api, existing["name"]) == []
