@@ -12,7 +12,7 @@ import time
 import pytest
 from harness.measure import unique
 
-from .conftest import BUCKET, GOOD, collections_named
+from .conftest import BUCKET, GOOD
 
 pytestmark = pytest.mark.e2e
 
