@@ -1,18 +1,16 @@
 """The quickstart against a local emulator: deploy, rename, refresh, destroy.
 
-With the ``pulumi`` CLI on PATH this runs real ``pulumi up/refresh/destroy`` on a local file
-backend. Without it, it runs the quickstart program under Pulumi's mocks with every resource
+With the ``pulumi`` CLI on PATH (scripts/demo.sh builds it with scripts/pulumi-cli.sh when Go
+is there) this runs real ``pulumi preview/up/refresh/destroy`` on a local file backend.
+Without it, it runs the quickstart program under Pulumi's mocks with every resource
 registration forwarded to Pulumi's own dynamic-provider host (``python -m pulumi.dynamic``,
-the process the engine starts), making the engine's gRPC calls — the same path the
-engine-protocol tests take.
+the process the engine starts), making the engine's gRPC calls.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -33,47 +31,28 @@ def show(outputs: dict[str, Any]) -> None:
 
 
 def with_cli(pulumi: str, emulator_url: str, workdir: Path) -> None:
-    project = workdir / "project"
-    shutil.copytree(QUICKSTART, project)
-    (project / "Pulumi.yaml").write_text(
-        "name: zarr-quickstart\nruntime:\n  name: python\n  options:\n"
-        f"    toolchain: pip\n    virtualenv: {sys.prefix}\n"
-    )
-    (workdir / "state").mkdir()
-    env = {
-        **os.environ,
-        "PULUMI_BACKEND_URL": f"file://{workdir / 'state'}",
-        "PULUMI_CONFIG_PASSPHRASE": "demo",
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-    }
+    from pulumi_zarr.testing.cli import Stack
 
-    def run(*args: str, capture: bool = False) -> str:
-        print("$ pulumi " + " ".join(args), flush=True)
-        done = subprocess.run(
-            [pulumi, *args], cwd=project, env=env, text=True, capture_output=capture, check=True
-        )
-        return done.stdout if capture else ""
-
-    run("stack", "init", "demo")
-    for key, value in {
+    stack = Stack(pulumi, workdir, QUICKSTART, project="zarr-quickstart", stack="demo", echo=True)
+    config = {
         "zarr-quickstart:bucket": BUCKET,
         "zarr-quickstart:path": PATH,
         "zarr-quickstart:name": "Demo cube",
         "sentinelhub:baseUrl": emulator_url,
         "sentinelhub:clientId": "local",
-    }.items():
-        run("config", "set", key, value)
-    run("config", "set", "--secret", "sentinelhub:clientSecret", "local-secret")
+    }
+    stack.init(config, {"sentinelhub:clientSecret": "local-secret"})
+    say("pulumi preview")
+    stack.preview()
     say("pulumi up")
-    run("up", "--yes")
-    show(json.loads(run("stack", "output", "--json", capture=True)))
+    stack.up()
     say("rename: pulumi up with a new name (updates in place)")
-    run("config", "set", "zarr-quickstart:name", "Demo cube (renamed)")
-    run("up", "--yes")
+    stack.configure({"zarr-quickstart:name": "Demo cube (renamed)"})
+    stack.up()
     say("pulumi refresh")
-    run("refresh", "--yes")
+    stack.refresh()
     say("pulumi destroy")
-    run("destroy", "--yes")
+    stack.destroy()
 
 
 def without_cli(emulator_url: str) -> None:

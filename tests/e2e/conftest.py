@@ -17,7 +17,7 @@ import pytest
 from harness.api import ZarrApi
 from harness.fixtures import CRS_4326, write_good_cube
 
-from .cli import Stack
+from pulumi_zarr.testing.cli import Stack
 
 REPO = Path(__file__).resolve().parents[2]
 PROGRAM = Path(__file__).resolve().parent / "program"

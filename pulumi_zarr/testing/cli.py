@@ -1,8 +1,9 @@
-"""Drive the real `pulumi` CLI the way a user does, in an isolated temp workspace.
+"""Drive the real `pulumi` CLI the way a user does, in an isolated workspace.
 
 Each :class:`Stack` has its own PULUMI_HOME, a local file backend and passphrase secrets;
 update checks and plugin downloads are off. Every command's output is kept in
-:attr:`Stack.transcript` so tests can search it (for secrets, for what the user saw).
+:attr:`Stack.transcript` so tests can search it (for secrets, for what the user saw). Used by
+tests/e2e and scripts/demo.py; the CLI itself comes from scripts/pulumi-cli.sh.
 """
 
 from __future__ import annotations
@@ -70,8 +71,10 @@ class Stack:
         project: str = "zarr-e2e",
         stack: str = "e2e",
         env: dict[str, str] | None = None,
+        echo: bool = False,
     ) -> None:
-        self.cli, self.root, self.stack = cli, root, stack
+        """``echo``: print each command and its output as it runs (for demos)."""
+        self.cli, self.root, self.stack, self.echo = cli, root, stack, echo
         self.dir = root / "project"
         shutil.copytree(program, self.dir, ignore=shutil.ignore_patterns("__pycache__"))
         (self.dir / "requirements.txt").unlink(missing_ok=True)
@@ -106,6 +109,8 @@ class Stack:
         ``record=False`` keeps the output out of :attr:`transcript` (for output that shows
         secrets on purpose, such as ``stack export --show-secrets``).
         """
+        if self.echo:
+            print("$ pulumi " + " ".join(args), flush=True)
         done = subprocess.run(
             [self.cli, "--non-interactive", "--color", "never", *args],
             cwd=self.dir,
@@ -116,6 +121,8 @@ class Stack:
             input=stdin or "",
         )
         result = Result(args, done.returncode, done.stdout, done.stderr)
+        if self.echo:
+            print(result.text, end="", flush=True)
         if record:
             self.transcript.append(str(result))
         if ok is True and result.code != 0:
