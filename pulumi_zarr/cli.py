@@ -93,8 +93,8 @@ def _print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, sort_keys=True))
 
 
-COLLECTION_COLUMNS = ("id", "name", "status", "bucket", "path", "ingestion errors")
-ARRAY_COLUMNS = ("name", "dtype", "shape", "chunks")
+COLLECTION_COLUMNS: tuple[str, ...] = ("id", "name", "status", "bucket", "path", "ingestion errors")
+ARRAY_COLUMNS: tuple[str, ...] = ("name", "dtype", "shape", "chunks")
 
 
 def _collection_row(wire: dict[str, Any]) -> dict[str, str]:
@@ -130,7 +130,10 @@ def _collection_text(wire: dict[str, Any]) -> str:
 
 def _array_row(wire: dict[str, Any]) -> dict[str, str]:
     zarray = wire.get("zarray") or {}
-    dims = lambda key: " x ".join(map(str, zarray.get(key) or [])) or "?"  # noqa: E731
+
+    def dims(key: str) -> str:
+        return " x ".join(map(str, zarray.get(key) or [])) or "?"
+
     return {
         "name": wire["name"],
         "dtype": str(zarray.get("dtype", "?")),

@@ -46,7 +46,7 @@ def test_quickstart_lifecycle_with_the_cli(tmp_path, emulator, buckets_dir, writ
     write_cube(buckets_dir / "demo-bucket" / "cubes" / "demo.zarr")
     project = tmp_path / "project"
     shutil.copytree(REPO / "examples" / "quickstart", project)
-    (project / "requirements.txt").unlink(missing_ok=True)  # `-e ../..` points nowhere here
+    (project / "requirements.txt").unlink(missing_ok=True)  # installed here already (see below)
     # Use this interpreter's environment (pulumi_zarr installed) instead of a fresh venv.
     (project / "Pulumi.yaml").write_text(
         "name: zarr-quickstart\nruntime:\n  name: python\n  options:\n"
