@@ -11,9 +11,10 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from ..errors import MissingExtra
+from ..errors import ConfigurationError, MissingExtra
 
 #: Options whose value goes to :class:`~pulumi_zarr.emulator.app.Config` (the rest configure
 #: the server: --host, --port, --log-level). The parser's ``dest`` is the Config field.
@@ -28,6 +29,12 @@ def _client(text: str) -> tuple[str, str]:
     return client_id, secret
 
 
+def _folder(text: str) -> str:
+    if not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"no such folder: {text}")
+    return text
+
+
 def add_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the emulator's options to ``parser`` (the one definition of them)."""
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
@@ -36,6 +43,7 @@ def add_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     where.add_argument(
         "--buckets",
         dest="buckets_dir",
+        type=_folder,
         metavar="DIR",
         help="folder whose sub-folders are buckets (nothing outside it is read)",
     )
@@ -98,7 +106,8 @@ def config_values(args: argparse.Namespace) -> dict[str, Any]:
 
 def serve(args: argparse.Namespace) -> int:
     """Run the emulator the parsed options describe until interrupted; print its URL once
-    it accepts connections. Raises ImportError without the ``emulator`` extra."""
+    it accepts connections. Raises :class:`MissingExtra` without the ``emulator`` extra and
+    :class:`ConfigurationError` when it cannot listen there."""
     try:
         import uvicorn
 
@@ -121,7 +130,13 @@ def serve(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     app = EmulatorApp(Config(**config_values(args)))
-    sock = bind(args.host, args.port)
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot listen on {args.host} port {args.port}: {exc.strerror or exc}; choose "
+            "another --port (0: a free one) or --host"
+        ) from None
     port = sock.getsockname()[1]
     host = f"[{args.host}]" if ":" in args.host else args.host
     server = _Server(uvicorn_config(app, access_log=True, log_level=args.log_level))
@@ -137,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return serve(args)
-    except MissingExtra as exc:
+    except (MissingExtra, ConfigurationError) as exc:
         print(f"python -m pulumi_zarr.emulator: {exc}", file=sys.stderr)
         return 2
 

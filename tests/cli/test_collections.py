@@ -173,7 +173,7 @@ def test_bad_settings_are_a_usage_error(capsys, monkeypatch):
         (["collections"], "the following arguments are required: ACTION"),
         (["collections", "list", "--nope"], "unrecognized arguments: --nope"),
         (["collections", "get"], "the following arguments are required: id"),
-        (["--json", "emulator", "--buckets", "x"], "--json does not apply to 'emulator'"),
+        (["--json", "emulator", "--buckets", "."], "--json does not apply to 'emulator'"),
         (["validate", "x", "--base-url", "https://a.b"], "unrecognized arguments: --base-url"),
         (["--client-id", "c", "validate", "x"], "--client-id does not apply to 'validate'"),
     ],

@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import socket
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -47,7 +49,7 @@ def settings(args: Any) -> dict[str, Any]:
     [
         "every",
         ["--s3-endpoint", "http://127.0.0.1:9"],
-        ["--buckets", "b", "--client", "x:y"],
+        ["--buckets", ".", "--client", "x:y"],
     ],
 )
 def test_both_entry_points_parse_every_option_alike(tmp_path, argv):
@@ -72,7 +74,7 @@ def test_both_entry_points_parse_every_option_alike(tmp_path, argv):
 def test_the_options_cover_the_emulator_config_with_its_defaults():
     fields = {f.name: f for f in dataclasses.fields(Config)}
     assert set(emulator_main.CONFIG_FIELDS) == set(fields)
-    parsed = emulator_main.config_values(emulator_main.parser().parse_args(["--buckets", "d"]))
+    parsed = emulator_main.config_values(emulator_main.parser().parse_args(["--buckets", "."]))
     assert {**parsed, "buckets_dir": None} == dataclasses.asdict(Config())
 
 
@@ -86,14 +88,34 @@ def test_the_readme_names_every_option():
     ("argv", "says"),
     [
         ([], "one of the arguments --buckets --s3-endpoint is required"),
-        (["--buckets", "a", "--s3-endpoint", "http://127.0.0.1:9"], "not allowed with argument"),
-        (["--buckets", "a", "--client", "nocolon"], "argument --client: expected ID:SECRET"),
-        (["--buckets", "a", "--port", "x"], "argument --port: invalid int value: 'x'"),
+        (["--buckets", ".", "--s3-endpoint", "http://127.0.0.1:9"], "not allowed with argument"),
+        (["--buckets", ".", "--client", "nocolon"], "argument --client: expected ID:SECRET"),
+        (["--buckets", "/no/such/dir"], "argument --buckets: no such folder: /no/such/dir"),
+        (["--buckets", ".", "--port", "x"], "argument --port: invalid int value: 'x'"),
     ],
 )
 def test_usage_errors_exit_2(capsys, argv, says):
     assert cli.main(["emulator", *argv]) == 2
     assert says in capsys.readouterr().err
+
+
+def test_a_busy_port_exits_2_saying_what_to_change(buckets_dir):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        argv = ["emulator", "--buckets", str(buckets_dir), "--port", str(port)]
+        done = subprocess.run(
+            [sys.executable, "-m", "pulumi_zarr.cli", *argv],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.endswith(
+        f"pulumi-zarr: cannot listen on 127.0.0.1 port {port}: Address already in use; choose "
+        "another --port (0: a free one) or --host\n"
+    )
 
 
 @pytest.mark.parametrize("entry", ["pulumi-zarr", "python -m pulumi_zarr.emulator"])

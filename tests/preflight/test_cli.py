@@ -97,3 +97,10 @@ def test_without_the_extra_says_what_to_install(tmp_path, capsys, monkeypatch):
         "pulumi-zarr: validate needs the optional extra 'preflight': "
         "pip install \"pulumi-zarr[preflight]\" (module 'zarr' is missing)\n"
     )
+
+
+def test_json_before_the_subcommand(tmp_path, capsys):
+    write_cube(tmp_path / "good.zarr")
+    before = main(["--json", "validate", str(tmp_path / "good.zarr")]), capsys.readouterr().out
+    after = validate(capsys, str(tmp_path / "good.zarr"), "--json")[:2]
+    assert before == after and json.loads(after[1])["ok"] is True
