@@ -4,8 +4,27 @@ Importing the package is cheap: the provider host imports it when it unpickles t
 provider, so pydantic, requests and the API models load on the first call that needs them.
 """
 
+from typing import TYPE_CHECKING
+
 from .provider import ZarrCollectionProvider
 from .resource import ZarrCollection, ZarrCollectionArgs
 
-__all__ = ["ZarrCollection", "ZarrCollectionArgs", "ZarrCollectionProvider"]
-__version__ = "0.1.0"
+__all__ = ["ZarrCollection", "ZarrCollectionArgs", "ZarrCollectionProvider", "__version__"]
+
+if TYPE_CHECKING:
+    __version__: str
+else:
+
+    def __getattr__(name: str) -> str:
+        """``__version__``: the installed distribution's (pyproject.toml keeps it), read on
+        first use so that importing the package stays cheap."""
+        if name != "__version__":
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("pulumi-zarr")
+        except PackageNotFoundError:  # a source tree that was never installed
+            found = "unknown"
+        globals()["__version__"] = found
+        return found

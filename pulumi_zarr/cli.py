@@ -4,6 +4,9 @@
   provider (``SH_*`` environment variables, or ``--base-url`` / ``--client-id``).
 * ``pulumi-zarr emulator …`` — the local emulator (needs the ``emulator`` extra).
 * ``pulumi-zarr validate LOCATION`` — check a Zarr store against the ingestion rules.
+
+Exit status: 0 ok; 1 findings (rule violations) or an error answer of the API; 2 a usage error,
+bad configuration or a missing optional extra (the message says what to fix or install).
 """
 
 from __future__ import annotations
@@ -12,31 +15,131 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .errors import ConfigurationError, ZarrApiError
+from .errors import ConfigurationError, MissingExtra, ZarrApiError
 from .settings import PREFLIGHT_SOURCES, SOURCES, Settings, preflight_sources
+
+PROG = "pulumi-zarr"
+#: Exit statuses.
+OK, FINDINGS, USAGE = 0, 1, 2
+
+#: Flags that work before or after the subcommand: dest -> default. Each is defined once in
+#: :func:`_shared_flags` and accepted by the commands that use it.
+CONNECTION_FLAGS = {"base_url": None, "client_id": None, "api_prefix": None}
+OUTPUT_FLAGS = {"json": False}
+
+
+def _shared_flags() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """Parent parsers of the shared flags: (connection, output). Their defaults are
+    suppressed so a flag given before the subcommand is not reset by the subcommand's
+    parser; :func:`main` fills in the defaults after parsing."""
+    connection = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    group = connection.add_argument_group("connection (before or after the subcommand)")
+    base_url, client_id, api_prefix = (SOURCES[k] for k in CONNECTION_FLAGS)
+    group.add_argument(
+        "--base-url",
+        metavar="URL",
+        help=f"deployment URL (default: {base_url[1]} or Sentinel Hub EU)",
+    )
+    group.add_argument(
+        "--client-id",
+        metavar="ID",
+        help=f"OAuth client id (default: {client_id[1]}); the secret is read from "
+        f"{SOURCES['client_secret'][1]} only",
+    )
+    group.add_argument(
+        "--api-prefix",
+        metavar="PREFIX",
+        help=f"/api/v1/zarr or /zarr/v1 (default: {api_prefix[1]}, else /api/v1/zarr)",
+    )
+    output = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    output.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return connection, output
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    config = {
-        SOURCES["base_url"][0]: args.base_url,
-        SOURCES["client_id"][0]: args.client_id,
-        SOURCES["api_prefix"][0]: args.api_prefix,
+    flags = {"base_url": args.base_url, "client_id": args.client_id, "api_prefix": args.api_prefix}
+    config = {SOURCES[name][0]: value for name, value in flags.items() if value}
+    id_var, secret_var = SOURCES["client_id"][1], SOURCES["client_secret"][1]
+    missing = []
+    if not (args.client_id or os.environ.get(id_var)):
+        missing.append(f"the client id (--client-id or {id_var})")
+    if not os.environ.get(secret_var):
+        missing.append(f"the client secret (the environment variable {secret_var})")
+    if missing:
+        raise ConfigurationError(
+            f"Sentinel Hub credentials are missing: set {' and '.join(missing)}"
+        )
+    return Settings.resolve(config, os.environ)
+
+
+def _one_line(value: Any) -> str:
+    return " | ".join(str(value).splitlines()) if value is not None else ""
+
+
+def _table(rows: Sequence[dict[str, str]], columns: Sequence[str]) -> str:
+    """Rows as aligned columns under upper-case headers (the last column is not padded)."""
+    widths = [max([len(c), *(len(r.get(c, "")) for r in rows)]) for c in columns]
+    lines = [[c.upper() for c in columns], *([r.get(c, "") for c in columns] for r in rows)]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    )
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, sort_keys=True))
+
+
+COLLECTION_COLUMNS: tuple[str, ...] = ("id", "name", "status", "bucket", "path", "ingestion errors")
+ARRAY_COLUMNS: tuple[str, ...] = ("name", "dtype", "shape", "chunks")
+
+
+def _collection_row(wire: dict[str, Any]) -> dict[str, str]:
+    return {
+        "id": wire["id"],
+        "name": wire["name"],
+        "status": wire["status"],
+        "bucket": wire["s3Bucket"],
+        "path": wire["path"],
+        "ingestion errors": _one_line(wire.get("ingestionErrors")),
     }
-    return Settings.resolve({k: v for k, v in config.items() if v}, os.environ)
 
 
-def _print(data: Any, as_json: bool, columns: Sequence[str] = ()) -> None:
-    if as_json or not columns:
-        print(json.dumps(data, indent=2, sort_keys=True))
-        return
-    rows = data if isinstance(data, list) else [data]
-    widths = [max([len(c), *(len(str(r.get(c, ""))) for r in rows)]) for c in columns]
-    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
-    for row in rows:
-        print("  ".join(str(row.get(c, "")).ljust(w) for c, w in zip(columns, widths, strict=True)))
+def _collection_text(wire: dict[str, Any]) -> str:
+    bands = sorted((wire.get("additionalData") or {}).get("bands") or {})
+    size = f"{wire['width']} x {wire['height']}" if wire.get("width") is not None else ""
+    fields = {
+        "id": wire["id"],
+        "name": wire["name"],
+        "status": wire["status"],
+        "ingestion errors": _one_line(wire.get("ingestionErrors")),
+        "bucket": wire["s3Bucket"],
+        "path": wire["path"],
+        "crs": wire["crs"],
+        "created": wire.get("created") or "",
+        "size (pixels)": size,
+        "bands": ", ".join(bands),
+        "data type": f"zarr-{wire['id']}",
+    }
+    width = max(map(len, fields)) + 1
+    return "\n".join(f"{k + ':':<{width}} {v}".rstrip() for k, v in fields.items())
+
+
+def _array_row(wire: dict[str, Any]) -> dict[str, str]:
+    zarray = wire.get("zarray") or {}
+
+    def dims(key: str) -> str:
+        return " x ".join(map(str, zarray.get(key) or [])) or "?"
+
+    return {
+        "name": wire["name"],
+        "dtype": str(zarray.get("dtype", "?")),
+        "shape": dims("shape"),
+        "chunks": dims("chunks"),
+    }
 
 
 def _collections(args: argparse.Namespace) -> int:
@@ -44,107 +147,183 @@ def _collections(args: argparse.Namespace) -> int:
 
     client = ZarrClient(_settings(args))
     try:
+        if args.action == "get":
+            wire = client.get(args.id).to_wire()
+            if args.json:
+                _print_json(wire)
+            else:
+                print(_collection_text(wire))
+            return OK
         if args.action == "list":
-            rows = []
-            for i, c in enumerate(client.list_collections(search=args.search), start=1):
-                rows.append(c.to_wire())
-                if not args.json and i % 100 == 0:
-                    print(f"… {i} collections so far", file=sys.stderr)
-            _print(rows, args.json, ("id", "name", "status", "s3Bucket", "path"))
-        elif args.action == "get":
-            _print(client.get(args.id).to_wire(), True)
+            found: Iterable[Any] = client.list_collections(search=args.search)
+            what, row, columns = "collections", _collection_row, COLLECTION_COLUMNS
         else:
-            rows = [a.to_wire() for a in client.list_arrays(args.id, search=args.search)]
-            _print(rows, args.json, ("name", "path"))
+            found = client.list_arrays(args.id, search=args.search)
+            what, row, columns = "arrays", _array_row, ARRAY_COLUMNS
+        wires = []
+        for i, item in enumerate(found, start=1):
+            wires.append(item.to_wire())
+            if not args.json and i % 100 == 0:
+                print(f"… {i} {what} so far", file=sys.stderr, flush=True)
+        if args.json:
+            _print_json(wires)
+        elif wires:
+            print(_table([row(w) for w in wires], columns))
+        else:
+            print(f"no {what}" + (f" matching {args.search!r}" if args.search else ""))
     finally:
         client.close()
-    return 0
+    return OK
 
 
 def _emulator(args: argparse.Namespace) -> int:
+    from .emulator.__main__ import serve
+
+    return serve(args)
+
+
+def _crs(value: str) -> str:
+    """``--crs``: an EPSG code or the opengis URL the ZarrCollection resource accepts."""
+    from .schema import check_crs, crs_url
+
     try:
-        from .emulator.__main__ import main as emulator_main
-    except ImportError as exc:
-        print(
-            f"the emulator needs the optional extra: pip install 'pulumi-zarr[emulator]' ({exc})",
-            file=sys.stderr,
-        )
-        return 2
-    return emulator_main(args.rest)
+        return check_crs(crs_url(int(value)) if value.isdigit() else value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc} (or just the EPSG code, e.g. 4326)") from None
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .preflight import StorageError, run_preflight
-    from .schema import crs_url
-
-    crs = crs_url(int(args.crs)) if args.crs and args.crs.isdigit() else args.crs
+    from .preflight import PreflightUnavailable, StorageError, run_preflight
 
     def progress(message: str) -> None:
         print(f"… {message}", file=sys.stderr, flush=True)
 
     try:
-        report = run_preflight(args.location, crs, s3_endpoint=args.s3_endpoint, progress=progress)
+        report = run_preflight(
+            args.location, args.crs, s3_endpoint=args.s3_endpoint, progress=progress
+        )
+    except PreflightUnavailable as exc:
+        module = getattr(exc.__cause__, "name", None)
+        raise MissingExtra("preflight", "validate", module) from exc
     except StorageError as exc:
-        print(f"pulumi-zarr: cannot read the Zarr store: {exc}", file=sys.stderr)
-        return 2
-    print(json.dumps(report.as_dict(), indent=2) if args.json else report.text())
-    return 0 if report.ok else 1
+        print(f"{PROG}: cannot read the Zarr store: {exc}", file=sys.stderr)
+        return USAGE
+    if args.json:
+        _print_json(report.as_dict())
+    else:
+        print(report.text())
+    return OK if report.ok else FINDINGS
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pulumi-zarr", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+    """The parser of every command; shared flags are accepted before or after a subcommand."""
+    from . import __version__
+    from .emulator.__main__ import add_options as add_emulator_options
 
-    col = commands.add_parser("collections", help="list or inspect collections of a deployment")
-    col.add_argument("--base-url", help="deployment URL (default: SH_BASE_URL or Sentinel Hub EU)")
-    col.add_argument("--client-id", help="OAuth client id (default: SH_CLIENT_ID)")
-    col.add_argument("--api-prefix", help="/api/v1/zarr (default) or /zarr/v1")
-    col.add_argument("--json", action="store_true", help="print JSON")
-    actions = col.add_subparsers(dest="action", required=True)
-    listing = actions.add_parser("list", help="every collection (all pages)")
+    connection, output = _shared_flags()
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Look at Zarr collections of a Sentinel Hub deployment, run the local "
+        "emulator of the Zarr Import API, check a Zarr store before deploying it.",
+        epilog=__doc__.split("\n\n")[-1],
+        parents=[connection, output],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(
+        name: str, run: Callable[[argparse.Namespace], int], accepts: dict[str, Any], **kw: Any
+    ) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = commands.add_parser(name, **kw)
+        sub.set_defaults(run=run, accepts=accepts)
+        return sub
+
+    shared = [connection, output]
+    col = command(
+        "collections",
+        _collections,
+        {**CONNECTION_FLAGS, **OUTPUT_FLAGS},
+        parents=shared,
+        help="list or inspect the collections of a deployment",
+        description="Collections of a deployment, as the provider sees them (SH_CLIENT_ID, "
+        "SH_CLIENT_SECRET, SH_BASE_URL; flags win over the environment).",
+    )
+    actions = col.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser(
+        "list", parents=shared, help="every collection (all pages): status, ingestion errors"
+    )
     listing.add_argument("--search", help="only names containing this")
-    get = actions.add_parser("get", help="one collection")
+    get = actions.add_parser("get", parents=shared, help="one collection")
     get.add_argument("id")
-    arrays = actions.add_parser("arrays", help="the ingested arrays of a collection")
+    arrays = actions.add_parser(
+        "arrays", parents=shared, help="the ingested arrays of a collection"
+    )
     arrays.add_argument("id")
     arrays.add_argument("--search", help="only names containing this")
-    col.set_defaults(run=_collections)
 
-    emu = commands.add_parser(
-        "emulator", help="run the local emulator (same options as python -m pulumi_zarr.emulator)"
+    emu = command(
+        "emulator",
+        _emulator,
+        {},
+        help="run the local emulator (needs pulumi-zarr[emulator])",
+        description="Local emulator of Sentinel Hub's Zarr Import API; the same options as "
+        "python -m pulumi_zarr.emulator.",
     )
-    emu.add_argument("rest", nargs=argparse.REMAINDER)
-    emu.set_defaults(run=_emulator)
+    add_emulator_options(emu)
 
-    val = commands.add_parser(
+    val = command(
         "validate",
-        help="check a Zarr store against the ingestion rules (exit 1 on violations, 2 if "
-        "unreadable)",
+        _validate,
+        OUTPUT_FLAGS,
+        parents=[output],
+        help="check a Zarr store against the ingestion rules (needs pulumi-zarr[preflight])",
+        description="Exit 0: no violation; 1: violations (skipped arrays count); 2: the store "
+        "can't be read, a bad option, or the preflight extra is missing.",
     )
     val.add_argument("location", help="a folder, or s3://bucket/prefix/ (AWS credentials as usual)")
     val.add_argument(
         "--crs",
+        type=_crs,
         help="the collection's CRS: EPSG code or opengis URL (default: the group's 'crs' "
         "attribute, else 4326)",
     )
     val.add_argument(
         "--s3-endpoint",
+        metavar="URL",
         default=preflight_sources({}, os.environ)["s3_endpoint"],
         help=f"S3-compatible endpoint URL (default: {PREFLIGHT_SOURCES['s3_endpoint'][1]}, "
         "else AWS)",
     )
-    val.add_argument("--json", action="store_true", help="print the report as JSON")
-    val.set_defaults(run=_validate)
     return parser
 
 
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    args = parser.parse_args(argv)
+    for dest, default in {**CONNECTION_FLAGS, **OUTPUT_FLAGS}.items():
+        if not hasattr(args, dest):
+            setattr(args, dest, default)
+        elif dest not in args.accepts:
+            flag = "--" + dest.replace("_", "-")
+            parser.error(f"{flag} does not apply to '{args.command}'")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run the command line; returns the exit status (see the module's docstring)."""
+    parser = build_parser()
     try:
-        return args.run(args)
-    except (ConfigurationError, ZarrApiError) as exc:
-        print(f"pulumi-zarr: {exc}", file=sys.stderr)
-        return 1
+        args = _parse(parser, argv)
+    except SystemExit as exc:  # argparse: a usage error (2), --help or --version (0)
+        return exc.code if isinstance(exc.code, int) else USAGE
+    try:
+        code: int = args.run(args)
+    except (MissingExtra, ConfigurationError) as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return USAGE
+    except ZarrApiError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return FINDINGS
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -116,3 +116,15 @@ def error_class_for(status: int) -> type[ZarrApiError]:
     if status >= 500:
         return ServerError
     return _BY_STATUS.get(status, ZarrApiError)
+
+
+class MissingExtra(ImportError):
+    """An optional extra of pulumi-zarr is not installed; the message says what to install."""
+
+    def __init__(self, extra: str, feature: str, module: str | None = None) -> None:
+        self.extra = extra
+        missing = f" (module {module!r} is missing)" if module else ""
+        super().__init__(
+            f"{feature} needs the optional extra '{extra}': "
+            f'pip install "pulumi-zarr[{extra}]"{missing}'
+        )

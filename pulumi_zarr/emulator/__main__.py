@@ -1,16 +1,25 @@
-"""``python -m pulumi_zarr.emulator``: serve the emulator until interrupted."""
+"""``python -m pulumi_zarr.emulator``: serve the emulator until interrupted.
+
+The emulator's command-line options are defined here once (:func:`add_options`), for this
+entry point and for ``pulumi-zarr emulator``. Defining them needs no optional extra; FastAPI
+and uvicorn are imported only by :func:`serve`.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-import uvicorn
+from ..errors import ConfigurationError, MissingExtra
 
-from .app import Config, EmulatorApp
-from .server import LISTENING, bind, uvicorn_config
+#: Options whose value goes to :class:`~pulumi_zarr.emulator.app.Config` (the rest configure
+#: the server: --host, --port, --log-level). The parser's ``dest`` is the Config field.
+CONFIG_FIELDS = ("buckets_dir", "s3_endpoint", "clients", "ingest_delay", "state_path", "token_ttl")
+DEFAULT_CLIENT = ("local", "local-secret")
 
 
 def _client(text: str) -> tuple[str, str]:
@@ -20,55 +29,114 @@ def _client(text: str) -> tuple[str, str]:
     return client_id, secret
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m pulumi_zarr.emulator",
-        description="Local emulator of Sentinel Hub's Zarr Import API",
+def _folder(text: str) -> str:
+    if not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"no such folder: {text}")
+    return text
+
+
+def add_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add the emulator's options to ``parser`` (the one definition of them)."""
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
+    parser.add_argument("--port", type=int, default=8080, help="%(default)s; 0: a free port")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument(
+        "--buckets",
+        dest="buckets_dir",
+        type=_folder,
+        metavar="DIR",
+        help="folder whose sub-folders are buckets (nothing outside it is read)",
     )
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8080, help="0: any free port")
-    where = p.add_mutually_exclusive_group(required=True)
-    where.add_argument("--buckets", metavar="DIR", help="folder whose sub-folders are buckets")
-    where.add_argument("--s3-endpoint", metavar="URL", help="S3-compatible endpoint to read from")
-    p.add_argument(
+    where.add_argument(
+        "--s3-endpoint",
+        metavar="URL",
+        help="S3-compatible endpoint to read buckets from (AWS credentials as usual)",
+    )
+    parser.add_argument(
         "--client",
+        dest="clients",
         action="append",
         type=_client,
         default=[],
         metavar="ID:SECRET",
-        help="OAuth client (repeatable); default local:local-secret",
+        help=f"OAuth client, each its own account (repeatable); default {':'.join(DEFAULT_CLIENT)}",
     )
-    p.add_argument("--ingest-delay", type=float, default=1.0, metavar="SECONDS")
-    p.add_argument("--state", metavar="PATH", help="SQLite file keeping collections")
-    p.add_argument("--token-ttl", type=float, default=3600.0, metavar="SECONDS")
-    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
-    return p
+    parser.add_argument(
+        "--ingest-delay",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="time from create or re-ingest to a final status (%(default)s)",
+    )
+    parser.add_argument(
+        "--state",
+        dest="state_path",
+        metavar="PATH",
+        help="SQLite file keeping collections across restarts (default: in memory)",
+    )
+    parser.add_argument(
+        "--token-ttl",
+        type=float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="lifetime of issued tokens (%(default)s)",
+    )
+    parser.add_argument(
+        "--log-level", default="info", choices=["debug", "info", "warning", "error"]
+    )
+    return parser
 
 
-class _Server(uvicorn.Server):
-    """Prints the URL once the server accepts connections."""
+def parser() -> argparse.ArgumentParser:
+    """The parser of ``python -m pulumi_zarr.emulator``."""
+    return add_options(
+        argparse.ArgumentParser(
+            prog="python -m pulumi_zarr.emulator",
+            description="Local emulator of Sentinel Hub's Zarr Import API",
+        )
+    )
 
-    url = ""
 
-    async def startup(self, sockets: Any = None) -> None:
-        await super().startup(sockets=sockets)
-        if not self.should_exit:
-            print(f"{LISTENING}{self.url}", flush=True)
+def config_values(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of ``Config`` that the parsed options give."""
+    values = {name: getattr(args, name) for name in CONFIG_FIELDS}
+    values["clients"] = dict(args.clients or [DEFAULT_CLIENT])
+    return values
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def serve(args: argparse.Namespace) -> int:
+    """Run the emulator the parsed options describe until interrupted; print its URL once
+    it accepts connections. Raises :class:`MissingExtra` without the ``emulator`` extra and
+    :class:`ConfigurationError` when it cannot listen there."""
+    try:
+        import uvicorn
+
+        from .app import Config, EmulatorApp
+        from .server import LISTENING, bind, uvicorn_config
+    except ImportError as exc:
+        if (exc.name or "").startswith("pulumi_zarr"):
+            raise
+        raise MissingExtra("emulator", "the emulator", exc.name) from exc
+
+    class _Server(uvicorn.Server):
+        """Prints the URL once the server accepts connections."""
+
+        url = ""
+
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets=sockets)
+            if not self.should_exit:
+                print(f"{LISTENING}{self.url}", flush=True)
+
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    config = Config(
-        buckets_dir=args.buckets,
-        s3_endpoint=args.s3_endpoint,
-        clients=dict(args.client) or {"local": "local-secret"},
-        ingest_delay=args.ingest_delay,
-        state_path=args.state,
-        token_ttl=args.token_ttl,
-    )
-    app = EmulatorApp(config)
-    sock = bind(args.host, args.port)
+    app = EmulatorApp(Config(**config_values(args)))
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot listen on {args.host} port {args.port}: {exc.strerror or exc}; choose "
+            "another --port (0: a free one) or --host"
+        ) from None
     port = sock.getsockname()[1]
     host = f"[{args.host}]" if ":" in args.host else args.host
     server = _Server(uvicorn_config(app, access_log=True, log_level=args.log_level))
@@ -78,6 +146,15 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         sock.close()
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return serve(args)
+    except (MissingExtra, ConfigurationError) as exc:
+        print(f"python -m pulumi_zarr.emulator: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

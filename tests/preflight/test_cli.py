@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from emulator.test_s3 import s3  # noqa: F401 (moto S3 server fixture, bucket "cubes")
@@ -69,3 +70,37 @@ def test_s3_endpoint_from_the_environment(s3, capsys, monkeypatch):  # noqa: F81
     write_cube("s3://cubes/env.zarr", storage_options={"endpoint_url": s3})
     monkeypatch.setenv("PULUMI_ZARR_S3_ENDPOINT", s3)
     assert validate(capsys, "s3://cubes/env.zarr/")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("crs", "says"),
+    [
+        ("foo", "crs 'foo' is not an EPSG opengis URL"),
+        ("2154", "crs EPSG:2154 is not supported for Zarr collections"),
+        ("EPSG:4326", "crs 'EPSG:4326' is not an EPSG opengis URL"),
+    ],
+)
+def test_a_bad_crs_is_a_usage_error(tmp_path, capsys, crs, says):
+    write_cube(tmp_path / "good.zarr")
+    code, out, err = validate(capsys, str(tmp_path / "good.zarr"), "--crs", crs)
+    assert (code, out) == (2, "")
+    assert f"pulumi-zarr validate: error: argument --crs: {says}" in err
+    assert "e.g. 4326" in err  # says what to write instead
+
+
+def test_without_the_extra_says_what_to_install(tmp_path, capsys, monkeypatch):
+    write_cube(tmp_path / "good.zarr")
+    monkeypatch.setitem(sys.modules, "zarr", None)  # import zarr fails as if not installed
+    code, out, err = validate(capsys, str(tmp_path / "good.zarr"))
+    assert (code, out) == (2, "")
+    assert err.endswith(
+        "pulumi-zarr: validate needs the optional extra 'preflight': "
+        "pip install \"pulumi-zarr[preflight]\" (module 'zarr' is missing)\n"
+    )
+
+
+def test_json_before_the_subcommand(tmp_path, capsys):
+    write_cube(tmp_path / "good.zarr")
+    before = main(["--json", "validate", str(tmp_path / "good.zarr")]), capsys.readouterr().out
+    after = validate(capsys, str(tmp_path / "good.zarr"), "--json")[:2]
+    assert before == after and json.loads(after[1])["ok"] is True

@@ -1,0 +1,1 @@
+"""The ``pulumi-zarr`` command line (``validate`` is tested with the preflight)."""

@@ -1,0 +1,191 @@
+"""``pulumi-zarr collections …`` against an emulator on 127.0.0.1: what each action prints,
+shared flags before or after the subcommand, exit statuses and their messages."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from emulator.helpers import ingest
+
+from pulumi_zarr.cli import main
+
+SKIPS_ARRAY = {"overrides": {"small": {"dtype": "i2"}}}  # ingested, 'small' skipped (rule 5)
+CROSSES_POLE = {"y_values": [90.0, 89.99, 89.98]}  # ingestion FAILED (rule 8)
+
+
+def run(capsys: Any, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def url(monkeypatch: pytest.MonkeyPatch, emulator: Any) -> str:
+    """The emulator's URL; the secret in SH_CLIENT_SECRET, nothing else in the environment."""
+    for var in ("SH_CLIENT_ID", "SH_BASE_URL", "SH_TOKEN_URL", "SH_ZARR_API_PREFIX"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("SH_CLIENT_SECRET", "local-secret")
+    return str(emulator.url)
+
+
+@pytest.fixture
+def deployed(url: str, oauth: Any, write_cube: Any, buckets_dir: Any) -> dict[str, Any]:
+    """Collections with a final status: ingested, ingested skipping an array, failed."""
+    made = {}
+    for key, knobs in {"good": {"times": 2}, "skips": SKIPS_ARRAY, "fails": CROSSES_POLE}.items():
+        write_cube(buckets_dir / "cubes" / f"{key}.zarr", **knobs)
+        made[key] = ingest(oauth, url, name=f"{key} cube", path=f"{key}.zarr/")
+        del made[key]["_seen"]  # the helper's record of the statuses it saw
+    return made
+
+
+def test_list_shows_status_and_ingestion_errors(url, deployed, capsys):
+    code, out, err = run(capsys, "collections", "list", "--base-url", url, "--client-id", "local")
+    assert (code, err) == (0, "")
+    header, *rows = out.splitlines()
+    assert header.split() == ["ID", "NAME", "STATUS", "BUCKET", "PATH", "INGESTION", "ERRORS"]
+    row = {r.split()[0]: r for r in rows}
+    assert sorted(row) == sorted(c["id"] for c in deployed.values())
+    good, skips, fails = (row[deployed[k]["id"]] for k in ("good", "skips", "fails"))
+    assert good.split()[3:] == ["INGESTED", "cubes", "good.zarr/"]
+    assert "INGESTED" in skips and skips.endswith(deployed["skips"]["ingestionErrors"])
+    assert "array 'small': dtype int16 not allowed" in skips
+    assert "FAILED" in fails and "data crosses a pole (rule 8)" in fails
+
+
+def test_list_json_prints_the_api_objects(url, deployed, capsys):
+    code, out, _ = run(
+        capsys, "collections", "list", "--json", "--base-url", url, "--client-id", "local"
+    )
+    listed = {c["id"]: c for c in json.loads(out)}
+    assert code == 0 and listed == {c["id"]: c for c in deployed.values()}
+    assert listed[deployed["fails"]["id"]]["status"] == "FAILED"
+    assert "rule 8" in listed[deployed["fails"]["id"]]["ingestionErrors"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--json", "--base-url", "{url}", "--client-id", "local", "collections", "list"],
+        ["collections", "--json", "--base-url", "{url}", "list", "--client-id", "local"],
+        ["collections", "list", "--json", "--base-url", "{url}", "--client-id", "local"],
+        ["--client-id", "local", "collections", "list", "--base-url", "{url}", "--json"],
+    ],
+    ids=["before", "between", "after", "mixed"],
+)
+def test_shared_flags_before_or_after_the_subcommand(url, deployed, capsys, argv):
+    code, out, err = run(capsys, *(a.format(url=url) for a in argv))
+    assert (code, err) == (0, "")
+    assert sorted(c["name"] for c in json.loads(out)) == ["fails cube", "good cube", "skips cube"]
+
+
+def test_search_and_an_empty_result(url, deployed, capsys):
+    flags = ("--base-url", url, "--client-id", "local")
+    code, out, _ = run(capsys, "collections", "list", "--search", "skips", *flags)
+    assert code == 0 and [r.split()[0] for r in out.splitlines()[1:]] == [deployed["skips"]["id"]]
+    assert run(capsys, "collections", "list", "--search", "zzz", *flags)[:2] == (
+        0,
+        "no collections matching 'zzz'\n",
+    )
+    assert (
+        json.loads(run(capsys, "collections", "list", "--search", "zzz", "--json", *flags)[1]) == []
+    )
+
+
+def test_get_and_arrays(url, deployed, capsys):
+    flags = ("--base-url", url, "--client-id", "local")
+    skips = deployed["skips"]
+    code, out, _ = run(capsys, "collections", "get", skips["id"], *flags)
+    lines = dict(line.split(":", 1) for line in out.splitlines())
+    assert code == 0 and lines["status"].strip() == "INGESTED"
+    assert lines["ingestion errors"].strip() == skips["ingestionErrors"]
+    assert lines["bands"].strip() == "B1, B2"
+    assert lines["data type"].strip() == f"zarr-{skips['id']}"
+    code, out, _ = run(capsys, "collections", "get", skips["id"], "--json", *flags)
+    assert code == 0 and json.loads(out) == skips
+
+    code, out, _ = run(capsys, "collections", "arrays", deployed["good"]["id"], *flags)
+    assert code == 0 and [r.split() for r in out.splitlines()] == [
+        ["NAME", "DTYPE", "SHAPE", "CHUNKS"],
+        ["B1", "<f4", "2", "x", "3", "x", "4", "1", "x", "3", "x", "4"],
+        ["B2", "<f4", "2", "x", "3", "x", "4", "1", "x", "3", "x", "4"],
+    ]
+    code, out, _ = run(capsys, "collections", "arrays", deployed["good"]["id"], "--json", *flags)
+    assert code == 0 and [a["name"] for a in json.loads(out)] == ["B1", "B2"]
+
+
+def test_an_api_error_exits_1_with_the_service_answer(url, capsys):
+    code, out, err = run(
+        capsys, "collections", "get", "nope", "--base-url", url, "--client-id", "local"
+    )
+    assert (code, out) == (1, "")
+    assert err == (
+        "pulumi-zarr: GET /api/v1/zarr/collections/nope: HTTP 404 COMMON_NOT_FOUND: "
+        "collection 'nope' not found\n"
+    )
+
+
+def test_wrong_credentials_exit_1(url, capsys, monkeypatch):
+    monkeypatch.setenv("SH_CLIENT_SECRET", "wrong")
+    code, _, err = run(capsys, "collections", "list", "--base-url", url, "--client-id", "local")
+    assert code == 1 and err.startswith("pulumi-zarr: ") and "wrong" not in err
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        (
+            {},
+            "set the client id (--client-id or SH_CLIENT_ID) and the client secret (the "
+            "environment variable SH_CLIENT_SECRET)",
+        ),
+        (
+            {"SH_CLIENT_ID": "local"},
+            "set the client secret (the environment variable SH_CLIENT_SECRET)",
+        ),
+    ],
+)
+def test_missing_credentials_are_a_usage_error(capsys, monkeypatch, env, says):
+    for var in ("SH_CLIENT_ID", "SH_CLIENT_SECRET"):
+        monkeypatch.delenv(var, raising=False)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    code, out, err = run(capsys, "collections", "list")
+    assert (code, out) == (2, "")
+    assert err == f"pulumi-zarr: Sentinel Hub credentials are missing: {says}\n"
+
+
+def test_bad_settings_are_a_usage_error(capsys, monkeypatch):
+    monkeypatch.setenv("SH_CLIENT_SECRET", "s")
+    code, _, err = run(
+        capsys, "collections", "list", "--client-id", "c", "--base-url", "http://example.com"
+    )
+    assert code == 2 and "must use https" in err and "'http://example.com'" in err
+    code, _, err = run(capsys, "--api-prefix", "/v9", "collections", "list", "--client-id", "c")
+    assert code == 2 and "must be one of /api/v1/zarr, /zarr/v1" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["collections"], "the following arguments are required: ACTION"),
+        (["collections", "list", "--nope"], "unrecognized arguments: --nope"),
+        (["collections", "get"], "the following arguments are required: id"),
+        (["--json", "emulator", "--buckets", "."], "--json does not apply to 'emulator'"),
+        (["validate", "x", "--base-url", "https://a.b"], "unrecognized arguments: --base-url"),
+        (["--client-id", "c", "validate", "x"], "--client-id does not apply to 'validate'"),
+    ],
+)
+def test_usage_errors_exit_2(capsys, argv, says):
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith("usage: pulumi-zarr") and says in err
+
+
+def test_version(capsys):
+    from importlib.metadata import version
+
+    code, out, _ = run(capsys, "--version")
+    assert (code, out) == (0, f"pulumi-zarr {version('pulumi-zarr')}\n")

@@ -1,0 +1,1 @@
+"""What a release ships and how users install and type-check it."""

@@ -1,0 +1,201 @@
+"""What a release ships and how users install it: the wheel's files and metadata, the version
+kept once, ``mypy --strict`` on the example programs against the installed wheel, and the
+examples' and the template's requirements inside a checkout and from a release.
+
+Everything runs offline (``pip --no-index``) on copies in temporary folders.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+
+import pulumi_zarr
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
+
+REPO = Path(__file__).resolve().parents[2]
+PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
+VERSION = PYPROJECT["project"]["version"]
+TEMPLATE = REPO / "templates" / "zarr-python"
+PROGRAMS = [*sorted(p.parent for p in (REPO / "examples").glob("*/__main__.py")), TEMPLATE]
+PROJECTS = [REPO, *PROGRAMS]
+
+
+def pip(*args: str | Path, env: dict[str, str] | None = None) -> str:
+    """``pip`` of this environment, offline; returns what it printed."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "--disable-pip-version-check", *map(str, args)],
+        env={**clean, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, f"pip {' '.join(map(str, args))}:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the files a release is built from (building in the checkout leaves build/)."""
+    root = tmp_path_factory.mktemp("source")
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(REPO / name, root / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(REPO / "pulumi_zarr", root / "pulumi_zarr", ignore=ignore)
+    return root
+
+
+@pytest.fixture(scope="module")
+def wheel(source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dist = tmp_path_factory.mktemp("dist")
+    pip("wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", dist, source)
+    (built,) = dist.glob("*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def release_python(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The python of a virtualenv where the wheel is installed as from a release (into
+    site-packages, not editable); the dependencies come from this environment via a .pth."""
+    venv = tmp_path_factory.mktemp("release-venv")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True)
+    python = venv / "bin" / "python"
+    paths = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    site = subprocess.run([python, "-c", paths], capture_output=True, text=True, check=True)
+    target = Path(site.stdout.strip())
+    pip("install", "--no-deps", "--no-index", "--target", target, wheel)
+    (target / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return python
+
+
+def test_the_wheel_ships_typing_the_license_and_metadata(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read(f"pulumi_zarr-{VERSION}.dist-info/METADATA").decode()
+    meta = email.parser.Parser().parsestr(metadata)
+    assert "pulumi_zarr/py.typed" in names
+    assert f"pulumi_zarr-{VERSION}.dist-info/licenses/LICENSE" in names
+    assert not [n for n in names if n.split("/")[0] in ("tests", "examples", "templates")]
+    assert meta["Version"] == VERSION
+    assert meta["License-Expression"] == "Apache-2.0"
+    assert "Typing :: Typed" in meta.get_all("Classifier")
+    assert all(url.split(", ")[1].startswith("https://") for url in meta.get_all("Project-URL"))
+    scripts = archive_entry_points(wheel)
+    assert "pulumi-zarr = pulumi_zarr.cli:main" in scripts
+
+
+def archive_entry_points(wheel: Path) -> str:
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.read(f"pulumi_zarr-{VERSION}.dist-info/entry_points.txt").decode()
+
+
+def test_the_license_is_the_apache_2_text_pyproject_names():
+    text = (REPO / "LICENSE").read_text()
+    assert PYPROJECT["project"]["license"] == "Apache-2.0"
+    assert text.split()[:4] == ["Apache", "License", "Version", "2.0,"]
+    assert "END OF TERMS AND CONDITIONS" in text
+
+
+def test_the_version_is_kept_once():
+    assert pulumi_zarr.__version__ == version("pulumi-zarr") == VERSION
+    copies = [p for p in (REPO / "pulumi_zarr").rglob("*.py") if f'"{VERSION}"' in p.read_text()]
+    assert copies == []
+
+
+def test_the_changelog_has_an_unreleased_section():
+    text = (REPO / "CHANGELOG.md").read_text()
+    assert "[Keep a Changelog](https://keepachangelog.com/" in text
+    unreleased = text.split("## [Unreleased]", 1)[1].split("\n## ", 1)[0]
+    assert re.search(r"^### (Added|Changed|Fixed)$", unreleased, re.M)
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.name)
+def test_mypy_strict_passes_on_the_program_against_the_installed_wheel(
+    program, release_python, tmp_path
+):
+    """What a user sees running ``mypy --strict`` on their program: the package is found in
+    site-packages and typed (py.typed), its inputs and outputs checked."""
+    pytest.importorskip("mypy", reason="mypy comes with the dev extra")
+    shutil.copy(program / "__main__.py", tmp_path / "__main__.py")  # away from the checkout
+    cache = release_python.parents[1] / ".mypy_cache"
+    mypy = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache)]
+    done = subprocess.run(
+        [*mypy, "--python-executable", str(release_python), "__main__.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == "Success: no issues found in 1 source file"
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=lambda p: p.name)
+def test_projects_use_pip_and_dot_venv(project):
+    runtime = yaml.safe_load((project / "Pulumi.yaml").read_text())["runtime"]
+    assert runtime == {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.name)
+def test_requirements_work_in_a_checkout_and_from_a_release(program, source, wheel, tmp_path):
+    requirements = program / "requirements.txt"
+    lines = [ln for ln in requirements.read_text().splitlines() if ln.strip()]
+    assert [Requirement(ln).name for ln in lines] == ["pulumi-zarr"]  # no path, no -e
+
+    # a checkout, as the README says: the package installed into the venv first (here: editable),
+    # so Pulumi's `pip install -r requirements.txt` has nothing to fetch
+    out = pip("install", "--dry-run", "--no-index", "-r", requirements)
+    assert "Requirement already satisfied: pulumi-zarr" in out and "Would install" not in out
+
+    # a checkout into a fresh venv (e.g. `pulumi new ./templates/...`): PIP_CONSTRAINT names it
+    local = tmp_path / "local.txt"
+    local.write_text(f"pulumi-zarr @ {source.as_uri()}\n")
+    fresh = ("install", "--dry-run", "--no-index", "--no-deps", "--ignore-installed")
+    out = pip(
+        *fresh, "--no-build-isolation", "-r", requirements, env={"PIP_CONSTRAINT": str(local)}
+    )
+    assert f"Would install pulumi-zarr-{VERSION}" in out
+
+    # a release: the requirement resolves to the published wheel
+    out = pip(*fresh, "--find-links", wheel.parent, "-r", requirements)
+    assert f"Would install pulumi-zarr-{VERSION}" in out
+
+
+def test_the_template_is_well_formed():
+    project = yaml.safe_load((TEMPLATE / "Pulumi.yaml").read_text())
+    assert (project["name"], project["description"]) == ("${PROJECT}", "${DESCRIPTION}")
+    config = project["template"]["config"]
+    assert project["template"]["description"] and all(s["description"] for s in config.values())
+    assert [key for key, spec in config.items() if spec.get("secret")] == [
+        "sentinelhub:clientSecret"
+    ]
+    asked = {key for key in config if ":" not in key}
+    required = set(
+        re.findall(r'config\.require\("(\w+)"\)', (TEMPLATE / "__main__.py").read_text())
+    )
+    assert asked == required == {"bucket", "path", "name", "crs"}
+    provider_keys = {"sentinelhub:clientId", "sentinelhub:clientSecret", "sentinelhub:baseUrl"}
+    assert {key for key in config if ":" in key} == provider_keys
+    from pulumi_zarr.schema import check_crs
+    from pulumi_zarr.settings import SH_EU, SOURCES
+
+    assert provider_keys <= {key for key, _ in SOURCES.values()}
+    assert check_crs(config["crs"]["default"]) and config["sentinelhub:baseUrl"]["default"] == SH_EU
+    assert ".venv/" in (TEMPLATE / ".gitignore").read_text().split()
