@@ -11,8 +11,8 @@ from typing import Any
 
 from .client import ZarrClient
 from .errors import NotFound, RateLimited, ServerError, TransportError, ZarrApiError
-from .ingestion import IngestionTimeout, wait_until_final
 from .models import Collection, CollectionCreate, Status
+from .polling import IngestionTimeout, wait_until_final
 from .schema import SERVICE_FIELDS, ZarrCollectionInputs, ZarrCollectionOutputs
 
 

@@ -23,7 +23,7 @@ from pulumi.dynamic import (
 )
 
 from .errors import NotFound
-from .properties import is_unknown, unwrap, wrap
+from .property_bags import is_unknown, unwrap, wrap
 from .settings import PREFLIGHT_SOURCES, SOURCES, Settings, preflight_sources
 
 if TYPE_CHECKING:

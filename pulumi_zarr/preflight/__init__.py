@@ -1,6 +1,6 @@
 """Preflight: check a Zarr store against Sentinel Hub's ingestion rules before deploying it.
 
-:mod:`.rules` holds the rules (shared with the emulator's ingestion), :mod:`.store` opens a
+:mod:`.rules` holds the rules (shared with the emulator's ingestion), :mod:`.zarr_store` opens a
 store (local folder or S3) read-only, :mod:`.check` runs the rules and reports. Importing this
 package is cheap: zarr, numpy and s3fs are imported only when a check runs (install
 ``pulumi-zarr[preflight]``).
@@ -9,7 +9,7 @@ package is cheap: zarr, numpy and s3fs are imported only when a check runs (inst
 from __future__ import annotations
 
 from .check import Report, collection_location, preflight_collection, run_preflight
-from .store import PreflightUnavailable, StorageError
+from .zarr_store import PreflightUnavailable, StorageError
 
 __all__ = [
     "PreflightUnavailable",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .store import NoGroup, StorageError, close_store, open_group, open_location
+from .zarr_store import NoGroup, StorageError, close_store, open_group, open_location
 
 if TYPE_CHECKING:
     from .rules import Violation

@@ -15,20 +15,20 @@ from typing import Any
 
 from ..models import Status
 from ..preflight.rules import inspect_group
-from ..preflight.store import close_store, open_group
-from .storage import Storage, StorageError
-from .store import Row, Store
+from ..preflight.zarr_store import close_store, open_group
+from .buckets import Buckets, StorageError
+from .database import Database, Row
 
 log = logging.getLogger(__name__)
 CREATED_MOMENT = 0.2  # seconds a new collection shows CREATED (capped at a quarter of the delay)
 
 
-def run_rules(storage: Storage, row: Row) -> dict[str, Any]:
+def run_rules(buckets: Buckets, row: Row) -> dict[str, Any]:
     """Open the collection's group and apply the rules; the stored outcome."""
-    where = storage.describe(row.s3_bucket, row.path)
+    where = buckets.describe(row.s3_bucket, row.path)
     store = None
     try:
-        store = storage.open_store(row.s3_bucket, row.path)
+        store = buckets.open_store(row.s3_bucket, row.path)
         group = open_group(store, where)
         inspection = inspect_group(group, row.crs)
         violation = getattr(store, "violation", None)
@@ -89,24 +89,24 @@ def _failed(message: str) -> dict[str, Any]:
 class Ingestor:
     """Schedules ingestion runs and derives what a collection looks like right now."""
 
-    def __init__(self, store: Store, storage: Storage, delay: float, is_stuck: Any) -> None:
-        self.store, self.storage, self.delay = store, storage, delay
+    def __init__(self, db: Database, buckets: Buckets, delay: float, is_stuck: Any) -> None:
+        self.db, self.buckets, self.delay = db, buckets, delay
         self._is_stuck = is_stuck
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="zarr-ingest")
 
     def resume(self) -> None:
         """Restart every ingestion that had no outcome (after a restart with a state file)."""
-        for collection_id, generation in self.store.pending():
+        for collection_id, generation in self.db.pending():
             self.submit(collection_id, generation)
 
     def submit(self, collection_id: str, generation: int) -> None:
         self._pool.submit(self._run, collection_id, generation)
 
     def _run(self, collection_id: str, generation: int) -> None:
-        row = self.store.get(collection_id)
+        row = self.db.get(collection_id)
         if row is None or row.generation != generation:
             return
-        self.store.set_result(collection_id, generation, run_rules(self.storage, row))
+        self.db.set_result(collection_id, generation, run_rules(self.buckets, row))
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
