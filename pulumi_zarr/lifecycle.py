@@ -10,14 +10,20 @@ import time
 from typing import Any
 
 from .client import ZarrClient
-from .errors import NotFound, RateLimited, ServerError, TransportError, ZarrApiError
+from .errors import (
+    IngestionTimeout,
+    NotFound,
+    RateLimited,
+    RequestMayHaveBeenApplied,
+    RequestNotSent,
+    RequestTimedOut,
+    ServerError,
+    ZarrApiError,
+    ZarrCollectionError,
+)
 from .models import Collection, CollectionCreate, Status
-from .polling import IngestionTimeout, wait_until_final
+from .polling import wait_until_final
 from .schema import SERVICE_FIELDS, ZarrCollectionInputs, ZarrCollectionOutputs
-
-
-class ZarrCollectionError(Exception):
-    """A lifecycle step failed; the message says what happened and what to do."""
 
 
 def describe(spec: CollectionCreate | ZarrCollectionInputs) -> str:
@@ -57,7 +63,7 @@ def _find_made(
     After a timeout the service may still be working on the POST, so keep looking for as
     long as a request may take; after a dropped connection it has finished: look once.
     """
-    timed_out = isinstance(lost, TransportError) and lost.timed_out
+    timed_out = isinstance(lost, RequestTimedOut)
     deadline = time.monotonic() + (client.settings.timeout_seconds if timed_out else 0)
     while True:
         made = [c for c in _matching(client, spec) if c.id not in before]
@@ -85,12 +91,10 @@ def _post(client: ZarrClient, spec: CollectionCreate) -> Collection:
     for attempt in (1, 2):
         try:
             return client.create(spec)
-        except (TransportError, ServerError) as exc:  # the service may have made it anyway
-            lost: ZarrApiError = exc
-            if isinstance(exc, TransportError) and not exc.maybe_applied:
-                raise _not_created(spec, exc) from None
-        except RateLimited as exc:  # refused: nothing was made
+        except (RequestNotSent, RateLimited) as exc:  # never sent, or refused: nothing was made
             raise _not_created(spec, exc) from None
+        except (RequestMayHaveBeenApplied, ServerError) as exc:  # the service may have made it
+            lost: ZarrApiError = exc
         made = _find_made(client, spec, before, lost)
         if len(made) == 1:
             return made[0]

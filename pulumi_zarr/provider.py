@@ -22,7 +22,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from .errors import NotFound
+from .errors import NotFound, ZarrCollectionError
 from .property_bags import is_unknown, unwrap, wrap
 from .settings import PREFLIGHT_SOURCES, SOURCES, Settings, preflight_sources
 
@@ -182,7 +182,7 @@ class ZarrCollectionProvider(ResourceProvider):
                 lifecycle.reingest(client, id_, inputs)
             collection = client.get(id_)
         except NotFound:
-            raise lifecycle.ZarrCollectionError(
+            raise ZarrCollectionError(
                 f"{lifecycle.describe(inputs)} ({id_}) no longer exists on the service. Run "
                 "`pulumi refresh` to drop it from the state; the next `pulumi up` creates it again."
             ) from None

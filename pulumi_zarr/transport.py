@@ -26,7 +26,15 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util.retry import Retry
 
 from . import redaction
-from .errors import AuthError, TransportError, ZarrApiError, error_class_for
+from .errors import (
+    AuthError,
+    RequestMayHaveBeenApplied,
+    RequestNotSent,
+    RequestTimedOut,
+    TransportError,
+    ZarrApiError,
+    error_class_for,
+)
 from .models import ErrorBody
 from .settings import Settings
 
@@ -121,12 +129,17 @@ def _describe_failure(exc: requests.RequestException) -> str:
     return f"{type(exc).__name__}: {redaction.redact(text)[:200]}"
 
 
-def _may_have_reached_service(exc: requests.RequestException) -> bool:
-    """False only when the connection failed before the request was sent."""
+def _transport_error(exc: requests.RequestException) -> type[TransportError]:
+    """Which kind of "no answer" ``exc`` is: only a connection that failed before the request
+    was sent proves it had no effect."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return False
+        return RequestNotSent
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return not isinstance(reason, (NewConnectionError, ConnectTimeoutError))
+    if isinstance(reason, (NewConnectionError, ConnectTimeoutError)):
+        return RequestNotSent
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return RequestTimedOut
+    return RequestMayHaveBeenApplied
 
 
 class ApiSession:
@@ -242,10 +255,8 @@ class ApiSession:
                     method, url, json=json, params=params, timeout=self.settings.timeout_seconds
                 )
             except requests.RequestException as exc:
-                raise TransportError(
+                raise _transport_error(exc)(
                     f"{_describe_failure(exc)} ({time.monotonic() - started:.1f} s)",
-                    maybe_applied=_may_have_reached_service(exc),
-                    timed_out=isinstance(exc, requests.exceptions.ReadTimeout),
                     method=method.upper(),
                     path=path,
                 ) from None

@@ -9,7 +9,8 @@ from typing import Any
 
 from zarr.storage import LocalStore
 
-from ..preflight.zarr_store import StorageError, s3_store
+from ..errors import StorageError
+from ..preflight.zarr_store import s3_store
 
 _BUCKET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$")
 

@@ -13,10 +13,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from ..errors import StorageError
 from ..models import Status
 from ..preflight.rules import inspect_group
 from ..preflight.zarr_store import close_store, open_group
-from .buckets import Buckets, StorageError
+from .buckets import Buckets
 from .database import Database, Row
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ package is cheap: zarr, numpy and s3fs are imported only when a check runs (inst
 
 from __future__ import annotations
 
+from ..errors import PreflightUnavailable, StorageError
 from .check import Report, collection_location, preflight_collection, run_preflight
-from .zarr_store import PreflightUnavailable, StorageError
 
 __all__ = [
     "PreflightUnavailable",

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .zarr_store import NoGroup, StorageError, close_store, open_group, open_location
+from ..errors import NoGroup, StorageError
+from .zarr_store import close_store, open_group, open_location
 
 if TYPE_CHECKING:
     from .rules import Violation

@@ -135,7 +135,7 @@ class ProviderError(Exception):
     """A provider call failed on the host.
 
     ``details``: the host's whole error text (the traceback); ``message``: the final
-    exception's message; ``exception_type``: e.g. ``pulumi_zarr.lifecycle.ZarrCollectionError``;
+    exception's message; ``exception_type``: e.g. ``pulumi_zarr.errors.ZarrCollectionError``;
     ``line``: the last line, as the CLI shows it last; ``code``: the gRPC status code.
     """
 

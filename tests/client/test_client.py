@@ -13,6 +13,7 @@ from pulumi_zarr.errors import (
     BadRequest,
     NotFound,
     RateLimited,
+    RequestMayHaveBeenApplied,
     ServerError,
     TransportError,
 )
@@ -157,7 +158,7 @@ def test_dropped_post_is_reported_as_maybe_applied(emulator, client, cube_spec):
         pytest.raises(TransportError) as info,
     ):
         client.create(cube_spec)
-    assert info.value.maybe_applied is True
+    assert isinstance(info.value, RequestMayHaveBeenApplied)
 
 
 def test_refused_connection_is_not_applied():
