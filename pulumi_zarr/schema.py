@@ -12,15 +12,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .crs import ZARR_EPSG_CODES, ZARR_EPSG_TEXT, crs_url, epsg_code
 from .models import Collection, CollectionCreate
 
-#: EPSG codes Sentinel Hub ingests Zarr in: WGS84, WebMercator, every UTM zone, Europe LAEA.
-ZARR_EPSG_CODES = frozenset([4326, 3857, 3035, *range(32601, 32661), *range(32701, 32761)])
-CRS_URL_PREFIX = "http://www.opengis.net/def/crs/EPSG/0/"
-ALLOWED_CRS_TEXT = (
-    "one of EPSG 4326, 3857, 32601-32660, 32701-32760 or 3035 written as an opengis URL, "
-    f"e.g. '{CRS_URL_PREFIX}4326'"
-)
+ALLOWED_CRS_TEXT = f"one of EPSG {ZARR_EPSG_TEXT} written as an opengis URL, e.g. '{crs_url(4326)}'"
 #: Values of the ``preflight`` input (None: off).
 PREFLIGHT_MODES = ("off", "warn", "error")
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -40,16 +35,11 @@ def _on(kind: OnChange, description: str) -> Any:
     return {"json_schema_extra": {"on_change": kind.value}, "description": description}
 
 
-def crs_url(epsg: int) -> str:
-    """The opengis URL of an EPSG code, as the Zarr Import API expects it."""
-    return f"{CRS_URL_PREFIX}{epsg}"
-
-
 def check_crs(value: str) -> str:
-    code = value[len(CRS_URL_PREFIX) :] if value.startswith(CRS_URL_PREFIX) else ""
-    if not code.isdigit():
+    code = epsg_code(value)
+    if code is None:
         raise ValueError(f"crs {value!r} is not an EPSG opengis URL; use {ALLOWED_CRS_TEXT}")
-    if int(code) not in ZARR_EPSG_CODES:
+    if code not in ZARR_EPSG_CODES:
         raise ValueError(
             f"crs EPSG:{code} is not supported for Zarr collections; use {ALLOWED_CRS_TEXT}"
         )

@@ -36,7 +36,7 @@ from .errors import (
     error_class_for,
 )
 from .models import ErrorBody
-from .settings import Settings
+from .settings import Settings, source_text
 
 log = logging.getLogger(__name__)
 
@@ -203,8 +203,8 @@ class ApiSession:
             raise
         except OAuth2Error as exc:
             hint = (
-                " Check the client id and secret (sentinelhub:clientId / sentinelhub:clientSecret"
-                " or SH_CLIENT_ID / SH_CLIENT_SECRET)."
+                f" Check the client id and secret ({source_text('client_id')}, "
+                f"{source_text('client_secret')})."
                 if exc.error in ("invalid_client", "unauthorized_client")
                 else ""
             )
@@ -218,8 +218,8 @@ class ApiSession:
         except requests.RequestException as exc:
             raise AuthError(
                 f"could not reach the token endpoint {self.settings.token_url}: "
-                f"{_describe_failure(exc)}. Check sentinelhub:tokenUrl / SH_TOKEN_URL and the "
-                "network, then run again",
+                f"{_describe_failure(exc)}. Check {source_text('token_url')} and the network, then "
+                "run again",
             ) from None
         access_token = token.get("access_token", "")
         redaction.register_secret(access_token)

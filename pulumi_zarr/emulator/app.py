@@ -19,19 +19,19 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from ..crs import CRS84, crs_url, is_crs_url
+from ..endpoints import API_PREFIXES, TOKEN_PATH
 from ..models import Collection, CollectionCreate, CollectionUpdate, Page, ZarrArray
-from ..preflight.rules import is_crs_url
 from . import paging
-from .auth import TOKEN_PATH, OAuthError, Principal, TokenIssuer
+from .auth import OAuthError, Principal, TokenIssuer
 from .buckets import Buckets, bucket_problem, path_problem
-from .control import Control
+from .control import ADMIN_PREFIX, Control
 from .database import Database, Row
 from .errors import ApiError, error_body
 from .ingestion import Ingestor
 from .middleware import FaultMiddleware
 
 log = logging.getLogger(__name__)
-PREFIXES = ("/api/v1/zarr", "/zarr/v1")
 MAX_BODY = 64 * 1024
 READ_ONLY_FIELDS = frozenset(
     {
@@ -50,13 +50,17 @@ READ_ONLY_FIELDS = frozenset(
 )
 
 
+#: The OAuth client (id → secret) an emulator has when none is given.
+DEFAULT_CLIENTS = {"local": "local-secret"}
+
+
 @dataclass
 class Config:
     """Everything an emulator instance is built from."""
 
     buckets_dir: str | Path | None = None
     s3_endpoint: str | None = None
-    clients: dict[str, str] = field(default_factory=lambda: {"local": "local-secret"})
+    clients: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_CLIENTS))
     ingest_delay: float = 1.0
     state_path: str | Path | None = None
     token_ttl: float = 3600.0
@@ -309,11 +313,7 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
         if problem:
             raise ApiError(400, f"path: {problem}")
         if not is_crs_url(spec.crs):
-            raise ApiError(
-                400,
-                "crs: must be a CRS URL like http://www.opengis.net/def/crs/"
-                "EPSG/0/4326 (or http://www.opengis.net/def/crs/OGC/1.3/CRS84)",
-            )
+            raise ApiError(400, f"crs: must be a CRS URL like {crs_url(4326)} (or {CRS84})")
         row = emu.db.insert(
             id=str(uuid.uuid4()),
             account_id=who.account_id,
@@ -404,11 +404,11 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
                 return _json(200, {"data": ZarrArray.model_validate(array).to_wire()})
         raise ApiError(404, f"array {array_name!r} not found in collection {collection_id}")
 
-    for prefix in PREFIXES:
+    for prefix in API_PREFIXES:
         app.include_router(api, prefix=prefix)
-    app.include_router(_admin(emu), prefix="/_emulator", include_in_schema=False)
+    app.include_router(_admin(emu), prefix=ADMIN_PREFIX, include_in_schema=False)
     templates = [(TOKEN_PATH, {"POST"})] + [
-        (prefix + route.path, set(route.methods)) for prefix in PREFIXES for route in api.routes
+        (prefix + route.path, set(route.methods)) for prefix in API_PREFIXES for route in api.routes
     ]
     return app, templates
 

@@ -8,14 +8,13 @@ rule matches), then the outcome. No thread sleeps per collection.
 from __future__ import annotations
 
 import logging
-import math
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ..errors import StorageError
 from ..models import Status
-from ..preflight.rules import inspect_group
+from ..preflight.rules import inspect_group, jsonable
 from ..preflight.zarr_store import close_store, open_group
 from .buckets import Buckets
 from .database import Database, Row
@@ -44,7 +43,7 @@ def run_rules(buckets: Buckets, row: Row) -> dict[str, Any]:
         close_store(store)
     if not inspection.ok:
         return _failed(inspection.message or "ingestion failed")
-    return _jsonable(
+    return jsonable(
         {
             "status": Status.INGESTED.value,
             "ingestionErrors": inspection.message,
@@ -68,19 +67,6 @@ def run_rules(buckets: Buckets, row: Row) -> dict[str, Any]:
             ],
         }
     )
-
-
-def _jsonable(value: Any) -> Any:
-    """Non-finite floats (e.g. NaN in attributes) as strings, like Zarr's JSON does."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "item") and callable(value.item):  # numpy scalars
-        return _jsonable(value.item())
-    return value
 
 
 def _failed(message: str) -> dict[str, Any]:

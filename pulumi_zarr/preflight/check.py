@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..crs import CRS_EPSG_4326
 from ..errors import NoGroup, StorageError
+from ..settings import source_text
 from .zarr_store import close_store, open_group, open_location
 
 if TYPE_CHECKING:
@@ -92,7 +94,7 @@ def run_preflight(
 
 
 def _inspect(store: Any, location: str, crs: str | None, say: Callable[[str], None]) -> Report:
-    from .rules import CRS_EPSG_4326, Violation, inspect_group
+    from .rules import Violation, inspect_group
 
     try:
         group = open_group(store, location)
@@ -143,7 +145,7 @@ def preflight_collection(
         reason = (
             f"preflight could not read the Zarr store at {location}: {exc}. Give the provider "
             "read access (AWS credentials or profile; an S3-compatible endpoint with "
-            "sentinelhub:preflightS3Endpoint / PULUMI_ZARR_S3_ENDPOINT), or set preflight='off'"
+            f"{source_text('s3_endpoint')}), or set preflight='off'"
         )
         if mode == "error":
             return [reason]

@@ -15,15 +15,14 @@ from typing import Any
 
 import numpy as np
 
+from ..crs import ZARR_EPSG_CODES, ZARR_EPSG_TEXT, epsg_of
+
 ALLOWED_DTYPES = ("u4", "i4", "i8", "f4", "f8")
 _ALLOWED_TEXT = ", ".join(ALLOWED_DTYPES)
 MAX_SPATIAL_CHUNK = 3072
 MAX_TIME_CHUNK = 50
 METERS_PER_DEGREE = 111319.49
 COORDINATES = ("x", "y", "lat", "lon", "time")
-_CRS_EPSG = re.compile(r"^http://www\.opengis\.net/def/crs/EPSG/0/(\d+)$")
-CRS_EPSG_4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 _TIME_UNITS = re.compile(
     r"^\s*(days|hours|minutes|seconds|millis|micros|nanos)\s+since\s+"
     r"(\d{1,4}-\d{1,2}-\d{1,2}"  # date (ISO 8601 or CF: 1970-1-1)
@@ -96,22 +95,6 @@ _POLE_3035 = (4321000.0, 7358000.0)
 _UTM_NORTH_POLE_Y = 9997964.94
 _UTM_SOUTH_POLE_Y = 2035.06
 _MERCATOR_MAX = 20037508.3428
-
-
-def epsg_of(crs: str) -> int | None:
-    """The EPSG code of an opengis CRS URL (CRS84 counts as 4326), else None."""
-    if crs == CRS84:
-        return 4326
-    match = _CRS_EPSG.match(crs)
-    return int(match.group(1)) if match else None
-
-
-def is_crs_url(crs: str) -> bool:
-    return epsg_of(crs) is not None
-
-
-def supported_epsg(code: int) -> bool:
-    return code in (4326, 3857, 3035) or 32601 <= code <= 32660 or 32701 <= code <= 32760
 
 
 def is_js_identifier(name: str) -> bool:
@@ -195,19 +178,25 @@ class Inspection:
         return {a.name: a.band for a in self.arrays}
 
 
+def jsonable(value: Any) -> Any:
+    """``value`` as Zarr writes it in JSON: numpy scalars as numbers, non-finite floats as
+    ``"NaN"``, ``"Infinity"`` or ``"-Infinity"``."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return jsonable(value.item())
+    return value
+
+
 def _json_fill(value: Any) -> Any:
-    if value is None:
-        return None
     if isinstance(value, (bytes, bytearray)):
         return value.decode("latin-1")
-    if isinstance(value, (np.generic, float, int)):
-        number = value.item() if isinstance(value, np.generic) else value
-        if isinstance(number, float):
-            if math.isnan(number):
-                return "NaN"
-            if math.isinf(number):
-                return "Infinity" if number > 0 else "-Infinity"
-        return number
+    if value is None or isinstance(value, (np.generic, float, int)):
+        return jsonable(value)
     return str(value)
 
 
@@ -302,7 +291,6 @@ def _pole_error(epsg: int, xmin: float, xmax: float, ymin: float, ymax: float) -
     return Violation("8", message, None, allowed) if message else None
 
 
-ALLOWED_EPSG_TEXT = "4326, 3857, 32601-32660, 32701-32760, 3035"
 _TIME_UNITS_TEXT = (
     "'<unit> since <instant>', unit days, hours, minutes, seconds, millis, micros or nanos"
 )
@@ -312,17 +300,17 @@ def inspect_group(group: Any, crs: str) -> Inspection:
     """Apply the ingestion rules to an opened Zarr (format 2) group."""
     out = Inspection()
     epsg = epsg_of(crs)
-    crs_allowed = f"opengis EPSG URLs of {ALLOWED_EPSG_TEXT}"
+    crs_allowed = f"opengis EPSG URLs of {ZARR_EPSG_TEXT}"
     if epsg is None:
         out.errors.append(
             Violation("10", f"crs '{crs}' is not an opengis CRS URL", None, crs_allowed)
         )
-    elif not supported_epsg(epsg):
+    elif epsg not in ZARR_EPSG_CODES:
         out.errors.append(
             Violation(
                 "10",
                 f"crs EPSG:{epsg} is not supported for Zarr (rule 10): allowed are "
-                f"{ALLOWED_EPSG_TEXT}",
+                f"{ZARR_EPSG_TEXT}",
                 None,
                 crs_allowed,
             )

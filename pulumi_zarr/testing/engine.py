@@ -40,15 +40,13 @@ from typing import Any
 
 import grpc
 from pulumi.dynamic.dynamic import serialize_provider
-from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-PROVIDER_KEY = "__provider"
+from ..property_bags import PROVIDER_KEY
+
 #: The preview "not known yet" value, as the engine sends it.
 UNKNOWN = rpc.UNKNOWN
-SECRET_SIG_KEY = rpc._special_sig_key
-SECRET_SIG = rpc._special_secret_sig
 
 
 _DIFF_KINDS = {
@@ -62,10 +60,6 @@ _DIFF_KINDS = {
 def secret(value: Any) -> dict[str, Any]:
     """A secret value as it travels on the wire."""
     return rpc.wrap_rpc_secret(value)
-
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown) or value == UNKNOWN
 
 
 def strip_secrets(value: Any) -> Any:

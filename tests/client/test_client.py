@@ -8,6 +8,7 @@ import time
 import pytest
 
 from pulumi_zarr.client import ZarrClient
+from pulumi_zarr.endpoints import CURRENT_PREFIX, LEGACY_PREFIX
 from pulumi_zarr.errors import (
     AuthError,
     BadRequest,
@@ -18,7 +19,7 @@ from pulumi_zarr.errors import (
     TransportError,
 )
 from pulumi_zarr.models import CollectionCreate, Status
-from pulumi_zarr.settings import CURRENT_PREFIX, LEGACY_PREFIX, Settings
+from pulumi_zarr.settings import Settings
 
 from .conftest import CRS_4326, count_requests, count_tokens, fault
 

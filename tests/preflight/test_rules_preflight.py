@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from emulator.test_rules import CRS_CASES, FAILED_CASES, SKIP_CASES
 
+from pulumi_zarr.crs import CRS_EPSG_4326
 from pulumi_zarr.emulator.samples import write_cube
 from pulumi_zarr.preflight import StorageError, run_preflight
-from pulumi_zarr.preflight.rules import CRS_EPSG_4326
 
 FAILED_RULES = {
     "no_spatial_pair": "3",
