@@ -1,12 +1,14 @@
 """What each lifecycle step does on the service, independent of Pulumi's calling convention.
 
-Create is transactional: when it raises, nothing it made is left on the service.
+Create is transactional: when it raises, nothing it made is left on the service. Update
+applies each changed input as its :class:`~pulumi_zarr.schema.OnChange` says.
 """
 
 from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from .client import ZarrClient
@@ -23,7 +25,15 @@ from .errors import (
 )
 from .models import Collection, CollectionCreate, Status
 from .polling import wait_until_final
-from .schema import SERVICE_FIELDS, ZarrCollectionInputs, ZarrCollectionOutputs
+from .schema import (
+    SERVICE_FIELDS,
+    OnChange,
+    ZarrCollectionInputs,
+    ZarrCollectionOutputs,
+    changed_fields,
+    on_change,
+    provider_options,
+)
 
 
 def describe(spec: CollectionCreate | ZarrCollectionInputs) -> str:
@@ -191,6 +201,48 @@ def reingest(client: ZarrClient, collection_id: str, inputs: ZarrCollectionInput
             "status FAILED; fix the Zarr store and change reingest_trigger again."
         )
     return collection
+
+
+def read(
+    client: ZarrClient, collection_id: str, props: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(inputs, outputs) of the collection as it is now; None when it is gone.
+
+    The provider's own options come from ``props`` (the state on refresh, the program on
+    import); the fields the service stores come from the service, so drift shows.
+    """
+    try:
+        collection = client.get(collection_id)
+    except NotFound:
+        return None
+    inputs = {**provider_options(props), **service_inputs(collection)}
+    return inputs, {**inputs, **outputs(client, collection)}
+
+
+def update(
+    client: ZarrClient,
+    collection_id: str,
+    old_inputs: Mapping[str, Any],
+    inputs: ZarrCollectionInputs,
+) -> dict[str, Any]:
+    """Apply each changed input in place as its :class:`OnChange` says (in field order, each
+    kind once; STATE changes nothing on the service); the outputs afterwards."""
+    kinds = dict.fromkeys(map(on_change, changed_fields(old_inputs, inputs.model_dump())))
+    if OnChange.REPLACE in kinds:  # the diff asks the engine for a replacement instead
+        raise ValueError(f"update cannot apply a change that replaces {describe(inputs)}")
+    try:
+        for kind in kinds:
+            if kind is OnChange.RENAME:
+                client.rename(collection_id, inputs.name)
+            elif kind is OnChange.REINGEST:
+                reingest(client, collection_id, inputs)
+        collection = client.get(collection_id)
+    except NotFound:
+        raise ZarrCollectionError(
+            f"{describe(inputs)} ({collection_id}) no longer exists on the service. Run "
+            "`pulumi refresh` to drop it from the state; the next `pulumi up` creates it again."
+        ) from None
+    return outputs(client, collection)
 
 
 def delete(client: ZarrClient, collection_id: str) -> None:
