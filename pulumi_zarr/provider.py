@@ -12,6 +12,7 @@ host unpickles the provider (see the Benchmarks section of the README).
 from __future__ import annotations
 
 import os
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
@@ -30,6 +31,7 @@ from .settings import PREFLIGHT_SOURCES, SOURCES, Settings, preflight_sources
 
 if TYPE_CHECKING:
     from .client import ZarrClient
+    from .preflight.reporting import PreflightReporter
 
 
 class ZarrCollectionProvider(ResourceProvider):
@@ -58,6 +60,16 @@ class ZarrCollectionProvider(ResourceProvider):
 
         return shared_client(self._settings())
 
+    @cached_property
+    def _preflight(self) -> PreflightReporter:
+        import pulumi
+
+        from .preflight.reporting import PreflightReporter
+
+        # the dynamic provider host has no engine connection: pulumi.log writes
+        # "warning: …" to its stderr, which the CLI shows
+        return PreflightReporter(pulumi.log.warn)
+
     # -- engine calls --------------------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         from .schema import InputFailure, preflight_target, validate
@@ -67,10 +79,10 @@ class ZarrCollectionProvider(ResourceProvider):
         inputs, failures = validate(plain)
         target = None if failures else preflight_target(inputs)
         if target:
-            from .preflight import preflight_collection  # zarr only when the check runs
+            from .preflight import check_collection  # zarr only when the check runs
 
-            sources = preflight_sources(self._config, os.environ)
-            reasons = preflight_collection(**target, mode=inputs["preflight"], **sources)
+            found = check_collection(**target, **preflight_sources(self._config, os.environ))
+            reasons = self._preflight.failures(inputs["preflight"], found)
             failures = [InputFailure("path", reason) for reason in reasons]
         return CheckResult(wrap(inputs, secret), [CheckFailure(*f) for f in failures])
 

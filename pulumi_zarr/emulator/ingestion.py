@@ -12,9 +12,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from ..errors import StorageError
+from ..errors import NoGroup, StorageError
 from ..models import Status
-from ..preflight.rules import inspect_group, jsonable
+from ..preflight.rules import inspect_group, jsonable, no_group
 from ..preflight.zarr_store import close_store, open_group
 from .buckets import Buckets
 from .database import Database, Row
@@ -34,6 +34,8 @@ def run_rules(buckets: Buckets, row: Row) -> dict[str, Any]:
         violation = getattr(store, "violation", None)
         if violation:
             raise StorageError(violation)
+    except NoGroup as exc:
+        return _failed(no_group(exc).message)
     except StorageError as exc:
         return _failed(str(exc))
     except Exception as exc:  # unreadable metadata etc.: a FAILED ingestion, never a crash

@@ -82,4 +82,4 @@ def open_group(store: Any, where: str) -> Any:
         zarr.errors.GroupNotFoundError,
         zarr.errors.NodeTypeValidationError,
     ) as exc:
-        raise NoGroup(f"no Zarr group (.zgroup, Zarr format 2) at {where} (rule 1)") from exc
+        raise NoGroup(f"no Zarr group (.zgroup, Zarr format 2) at {where}") from exc

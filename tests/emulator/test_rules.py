@@ -207,6 +207,13 @@ def test_crs_dependent_failures(rig, case, crs, knobs, message):
     assert c["status"] == "FAILED" and message in c["ingestionErrors"]
 
 
+def test_failed_ingestion_lists_every_violation(rig):
+    c = run(rig, "many_failures", times=2, time_units=None, overrides={"small": {"dtype": "i2"}})
+    assert c["status"] == "FAILED"
+    assert "'units' must be" in c["ingestionErrors"]
+    assert "array 'small': dtype int16 not allowed" in c["ingestionErrors"]
+
+
 def test_laea_away_from_the_pole_ingests(rig):
     emu, session, bucket = rig
     write_cube(bucket / "laea_ok.zarr", crs="3035")
