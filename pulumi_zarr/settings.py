@@ -134,11 +134,6 @@ class Settings:
         object.__setattr__(self, "api_prefix", prefix)
 
     @property
-    def is_local(self) -> bool:
-        """Plain http to this machine (the emulator)."""
-        return self.base_url.startswith("http://") or self.token_url.startswith("http://")
-
-    @property
     def api_url(self) -> str:
         return self.base_url + self.api_prefix
 

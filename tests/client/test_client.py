@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 
 import pytest
@@ -162,6 +163,17 @@ def test_dropped_post_is_reported_as_maybe_applied(emulator, client, cube_spec):
     assert isinstance(info.value, RequestMayHaveBeenApplied)
 
 
+def test_plain_http_to_the_emulator_leaves_the_environment_alone(settings_for, monkeypatch):
+    monkeypatch.delenv("OAUTHLIB_INSECURE_TRANSPORT", raising=False)
+    before = dict(os.environ)
+    client = ZarrClient(settings_for())
+    try:
+        assert isinstance(list(client.list_collections()), list)  # token and API over http
+    finally:
+        client.close()
+    assert dict(os.environ) == before
+
+
 def test_refused_connection_is_not_applied():
     client = ZarrClient(
         Settings(client_id="x", client_secret="y", base_url="http://127.0.0.1:9", max_attempts=1)
@@ -190,6 +202,6 @@ def test_wrong_credentials_are_an_auth_error_without_the_secret(emulator, caplog
 def test_no_token_in_debug_logs(emulator, client, caplog):
     with caplog.at_level(logging.DEBUG):
         list(client.list_collections())
-    token = client.http._session.access_token
+    token = client.http.access_token
     assert token and token not in caplog.text
     assert "local-secret" not in caplog.text
