@@ -1,4 +1,6 @@
-"""Every error pulumi-zarr raises: one root, :class:`PulumiZarrError`, subclasses by cause.
+"""Every error pulumi-zarr raises about the world outside it (settings, the API, Zarr stores,
+ingestion): one root, :class:`PulumiZarrError`, subclasses by cause. Misusing its functions
+raises Python's own ``TypeError``/``ValueError``.
 
 API errors carry the HTTP method, the URL path, the status and the service's ``code`` and
 ``message`` — never a token, a client secret or a request body.

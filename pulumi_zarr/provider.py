@@ -79,9 +79,9 @@ class ZarrCollectionProvider(ResourceProvider):
         inputs, failures = validate(plain)
         target = None if failures else preflight_target(inputs)
         if target:
-            from .preflight import check_collection  # zarr only when the check runs
+            from .preflight import collection_findings  # zarr only when the check runs
 
-            found = check_collection(**target, **preflight_sources(self._config, os.environ))
+            found = collection_findings(**target, **preflight_sources(self._config, os.environ))
             reasons = self._preflight.failures(inputs["preflight"], found)
             failures = [InputFailure("path", reason) for reason in reasons]
         return CheckResult(wrap(inputs, secret), [CheckFailure(*f) for f in failures])

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .crs import ZARR_EPSG_CODES, ZARR_EPSG_TEXT, crs_url, epsg_code
+from .crs import ZARR_EPSG_CODES, ZARR_EPSG_TEXT, crs_url, epsg_code  # cli.py: schema.crs_url
 from .models import Collection, CollectionCreate
 from .property_bags import is_unknown
 

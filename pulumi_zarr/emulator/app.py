@@ -478,8 +478,3 @@ def _admin(emu: EmulatorApp) -> APIRouter:
         return _json(200, found)
 
     return admin
-
-
-def create_app(config: Config, control: Control | None = None) -> EmulatorApp:
-    """Build an emulator app (an ASGI callable with ``.control``)."""
-    return EmulatorApp(config, control)

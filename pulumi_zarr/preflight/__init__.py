@@ -10,14 +10,14 @@ package is cheap: zarr, numpy and s3fs are imported only when a check runs (inst
 from __future__ import annotations
 
 from ..errors import PreflightUnavailable, StorageError
-from .check import Findings, Report, check_collection, collection_location, run_preflight
+from .check import Findings, Report, collection_findings, collection_location, run_preflight
 
 __all__ = [
     "Findings",
     "PreflightUnavailable",
     "Report",
     "StorageError",
-    "check_collection",
+    "collection_findings",
     "collection_location",
     "run_preflight",
 ]

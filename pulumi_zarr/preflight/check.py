@@ -121,7 +121,7 @@ class Findings:
     readable: bool = True
 
 
-def check_collection(
+def collection_findings(
     s3_bucket: str,
     path: str,
     crs: str,

@@ -1,6 +1,6 @@
 """The ``preflight`` input's policy: which findings fail ``check``, which are only warnings.
 
-Kept apart from running the check (:func:`.check.check_collection`), so a provider decides
+Kept apart from running the check (:func:`.check.collection_findings`), so a provider decides
 where warnings go.
 """
 

@@ -303,8 +303,6 @@ class ProviderHost:
             if self._finalizer is not None:
                 self._finalizer.detach()
         if self._stderr is not None:
-            # keep the text for post-mortem assertions after close
-            self._stderr_final = self.stderr_text()
             self._stderr.close()
             self._stderr = None
 
@@ -434,8 +432,3 @@ class ProviderHost:
         self._call(
             "Delete", provider_pb2.DeleteRequest(id=id_, urn=urn, properties=self._props(props))
         )
-
-    def plugin_info(self) -> str:
-        from google.protobuf import empty_pb2
-
-        return self._call("GetPluginInfo", empty_pb2.Empty()).version

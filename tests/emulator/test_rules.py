@@ -1,4 +1,5 @@
-"""Ingestion rules (reference §4): one Zarr store per rule, written with zarr, kept or broken."""
+"""Ingestion rules (the README's rules 1-10): one Zarr store per rule, written with zarr, kept
+or broken."""
 
 from __future__ import annotations
 

@@ -90,7 +90,7 @@ def test_good_stores_pass(tmp_path):
     assert check(tmp_path, "good", times=2, consolidated=True).ok
     latlon = check(tmp_path, "latlon", spatial=("lon", "lat"))
     assert latlon.ok and latlon.arrays == ["B1", "B2"]
-    assert check(tmp_path, "sub", subgroup=True).ok  # rule 11: subgroups are ignored
+    assert check(tmp_path, "sub", subgroup=True).ok  # rule 1: subgroups are ignored
 
 
 def test_every_violation_is_reported(tmp_path):
