@@ -1,19 +1,44 @@
-"""Typed errors of the Zarr Import API client.
+"""Every error pulumi-zarr raises about the world outside it (settings, the API, Zarr stores,
+ingestion): one root, :class:`PulumiZarrError`, subclasses by cause. Misusing its functions
+raises Python's own ``TypeError``/``ValueError``.
 
-Messages carry the HTTP method, the URL path, the status and the service's ``code`` and
+API errors carry the HTTP method, the URL path, the status and the service's ``code`` and
 ``message`` — never a token, a client secret or a request body.
+
+::
+
+    PulumiZarrError
+    ├── ConfigurationError          settings missing or invalid
+    ├── ZarrApiError                an error answer, or none, from the API
+    │   ├── BadRequest … ServerError, AuthError   by HTTP status / the token endpoint
+    │   └── TransportError          no HTTP answer
+    │       ├── RequestNotSent              the request never reached the service
+    │       └── RequestMayHaveBeenApplied   it may have taken effect
+    │           └── RequestTimedOut         no answer in time (may still be working)
+    ├── IngestionTimeout            ingestion did not end in time
+    ├── ZarrCollectionError         a lifecycle step failed (the message says what to do)
+    └── StorageError                a Zarr store can't be read
+        ├── NoGroup                 no Zarr format-2 group there
+        └── PreflightUnavailable    zarr/s3fs are not installed
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import Collection
 
 
-class ConfigurationError(Exception):
+class PulumiZarrError(Exception):
+    """Root of every error pulumi-zarr raises."""
+
+
+class ConfigurationError(PulumiZarrError):
     """Settings are missing or invalid (for example no client credentials)."""
 
 
-class ZarrApiError(Exception):
+class ZarrApiError(PulumiZarrError):
     """An error answer (or no answer) from the Zarr Import API."""
 
     #: What to do about it, appended to the message (empty: the message says enough).
@@ -86,19 +111,49 @@ class AuthError(ZarrApiError):
 
 
 class TransportError(ZarrApiError):
-    """No HTTP answer: connection refused or dropped, or a timeout.
+    """No HTTP answer: connection refused or dropped, or a timeout. Raised as a subclass that
+    says whether the request may have taken effect."""
 
-    ``maybe_applied`` is true when the request may have reached the service before the
-    connection failed (a non-idempotent request such as POST may have taken effect);
-    ``timed_out`` when no answer came in time (the service may still be working on it).
-    """
 
-    def __init__(
-        self, message: str, *, maybe_applied: bool, timed_out: bool = False, **kwargs: Any
-    ) -> None:
-        self.maybe_applied = maybe_applied
-        self.timed_out = timed_out
-        super().__init__(message, **kwargs)
+class RequestNotSent(TransportError):
+    """The connection failed before the request was sent: it provably had no effect."""
+
+
+class RequestMayHaveBeenApplied(TransportError):
+    """The request may have reached the service before the connection failed: a
+    non-idempotent request such as POST may have taken effect."""
+
+
+class RequestTimedOut(RequestMayHaveBeenApplied):
+    """No answer came in time: the service may still be working on the request."""
+
+
+class IngestionTimeout(PulumiZarrError):
+    """Ingestion did not end within the allowed time."""
+
+    def __init__(self, collection: Collection, timeout_seconds: float) -> None:
+        self.collection = collection
+        self.timeout_seconds = timeout_seconds
+        super().__init__(
+            f"ingestion did not finish within {timeout_seconds:g} s "
+            f"(last status {collection.status.value})"
+        )
+
+
+class ZarrCollectionError(PulumiZarrError):
+    """A lifecycle step failed; the message says what happened and what to do."""
+
+
+class StorageError(PulumiZarrError):
+    """The Zarr group can't be read (missing bucket or folder, no access, jail violation)."""
+
+
+class NoGroup(StorageError):
+    """The location holds no Zarr format-2 group (rule 1)."""
+
+
+class PreflightUnavailable(StorageError):
+    """zarr/s3fs are not installed."""
 
 
 _BY_STATUS: dict[int, type[ZarrApiError]] = {

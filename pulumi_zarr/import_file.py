@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .client import ZarrClient
+from .errors import NotFound
 
 
 def resource_type() -> str:
@@ -27,14 +28,15 @@ def import_document(client: ZarrClient, resources: Sequence[tuple[str, str]]) ->
     from pulumi.dynamic.dynamic import PROVIDER_KEY, serialize_provider
 
     from . import lifecycle
-    from .provider import ZarrCollectionProvider, _defaults
+    from .provider import ZarrCollectionProvider
 
     provider = serialize_provider(ZarrCollectionProvider())
     entries = []
     for name, collection_id in resources:
-        collection = client.get(collection_id)
-        inputs = {**_defaults(), **lifecycle.service_inputs(collection)}
-        outputs = {**inputs, **lifecycle.outputs(client, collection)}
+        found = lifecycle.read(client, collection_id, {})
+        if found is None:
+            raise NotFound(f"collection {collection_id} does not exist (for this account)")
+        inputs, outputs = found
         entries.append(
             {
                 "type": resource_type(),

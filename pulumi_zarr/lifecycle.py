@@ -1,23 +1,39 @@
 """What each lifecycle step does on the service, independent of Pulumi's calling convention.
 
-Create is transactional: when it raises, nothing it made is left on the service.
+Create is transactional: when it raises, nothing it made is left on the service. Update
+applies each changed input as its :class:`~pulumi_zarr.schema.OnChange` says.
 """
 
 from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from .client import ZarrClient
-from .errors import NotFound, RateLimited, ServerError, TransportError, ZarrApiError
-from .ingestion import IngestionTimeout, wait_until_final
+from .errors import (
+    IngestionTimeout,
+    NotFound,
+    RateLimited,
+    RequestMayHaveBeenApplied,
+    RequestNotSent,
+    RequestTimedOut,
+    ServerError,
+    ZarrApiError,
+    ZarrCollectionError,
+)
 from .models import Collection, CollectionCreate, Status
-from .schema import SERVICE_FIELDS, ZarrCollectionInputs, ZarrCollectionOutputs
-
-
-class ZarrCollectionError(Exception):
-    """A lifecycle step failed; the message says what happened and what to do."""
+from .polling import wait_until_final
+from .schema import (
+    SERVICE_FIELDS,
+    OnChange,
+    ZarrCollectionInputs,
+    ZarrCollectionOutputs,
+    changed_fields,
+    on_change,
+    provider_options,
+)
 
 
 def describe(spec: CollectionCreate | ZarrCollectionInputs) -> str:
@@ -57,7 +73,7 @@ def _find_made(
     After a timeout the service may still be working on the POST, so keep looking for as
     long as a request may take; after a dropped connection it has finished: look once.
     """
-    timed_out = isinstance(lost, TransportError) and lost.timed_out
+    timed_out = isinstance(lost, RequestTimedOut)
     deadline = time.monotonic() + (client.settings.timeout_seconds if timed_out else 0)
     while True:
         made = [c for c in _matching(client, spec) if c.id not in before]
@@ -85,12 +101,10 @@ def _post(client: ZarrClient, spec: CollectionCreate) -> Collection:
     for attempt in (1, 2):
         try:
             return client.create(spec)
-        except (TransportError, ServerError) as exc:  # the service may have made it anyway
-            lost: ZarrApiError = exc
-            if isinstance(exc, TransportError) and not exc.maybe_applied:
-                raise _not_created(spec, exc) from None
-        except RateLimited as exc:  # refused: nothing was made
+        except (RequestNotSent, RateLimited) as exc:  # never sent, or refused: nothing was made
             raise _not_created(spec, exc) from None
+        except (RequestMayHaveBeenApplied, ServerError) as exc:  # the service may have made it
+            lost: ZarrApiError = exc
         made = _find_made(client, spec, before, lost)
         if len(made) == 1:
             return made[0]
@@ -187,6 +201,48 @@ def reingest(client: ZarrClient, collection_id: str, inputs: ZarrCollectionInput
             "status FAILED; fix the Zarr store and change reingest_trigger again."
         )
     return collection
+
+
+def read(
+    client: ZarrClient, collection_id: str, props: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(inputs, outputs) of the collection as it is now; None when it is gone.
+
+    The provider's own options come from ``props`` (the state on refresh, the program on
+    import); the fields the service stores come from the service, so drift shows.
+    """
+    try:
+        collection = client.get(collection_id)
+    except NotFound:
+        return None
+    inputs = {**provider_options(props), **service_inputs(collection)}
+    return inputs, {**inputs, **outputs(client, collection)}
+
+
+def update(
+    client: ZarrClient,
+    collection_id: str,
+    old_inputs: Mapping[str, Any],
+    inputs: ZarrCollectionInputs,
+) -> dict[str, Any]:
+    """Apply each changed input in place as its :class:`OnChange` says (in field order, each
+    kind once; STATE changes nothing on the service); the outputs afterwards."""
+    kinds = dict.fromkeys(map(on_change, changed_fields(old_inputs, inputs.model_dump())))
+    if OnChange.REPLACE in kinds:  # the diff asks the engine for a replacement instead
+        raise ValueError(f"update cannot apply a change that replaces {describe(inputs)}")
+    try:
+        for kind in kinds:
+            if kind is OnChange.RENAME:
+                client.rename(collection_id, inputs.name)
+            elif kind is OnChange.REINGEST:
+                reingest(client, collection_id, inputs)
+        collection = client.get(collection_id)
+    except NotFound:
+        raise ZarrCollectionError(
+            f"{describe(inputs)} ({collection_id}) no longer exists on the service. Run "
+            "`pulumi refresh` to drop it from the state; the next `pulumi up` creates it again."
+        ) from None
+    return outputs(client, collection)
 
 
 def delete(client: ZarrClient, collection_id: str) -> None:

@@ -1,26 +1,23 @@
 """The ZarrCollection resource's schema: its inputs and outputs, declared once.
 
 Each input declares what a change to it does (:class:`OnChange`); ``check`` validation, the
-diff and the create payload are all derived from these declarations.
+diff, what an update does and the create payload are all derived from these declarations.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .crs import ZARR_EPSG_CODES, ZARR_EPSG_TEXT, crs_url, epsg_code  # cli.py: schema.crs_url
 from .models import Collection, CollectionCreate
+from .property_bags import is_unknown
 
-#: EPSG codes Sentinel Hub ingests Zarr in: WGS84, WebMercator, every UTM zone, Europe LAEA.
-ZARR_EPSG_CODES = frozenset([4326, 3857, 3035, *range(32601, 32661), *range(32701, 32761)])
-CRS_URL_PREFIX = "http://www.opengis.net/def/crs/EPSG/0/"
-ALLOWED_CRS_TEXT = (
-    "one of EPSG 4326, 3857, 32601-32660, 32701-32760 or 3035 written as an opengis URL, "
-    f"e.g. '{CRS_URL_PREFIX}4326'"
-)
+ALLOWED_CRS_TEXT = f"one of EPSG {ZARR_EPSG_TEXT} written as an opengis URL, e.g. '{crs_url(4326)}'"
 #: Values of the ``preflight`` input (None: off).
 PREFLIGHT_MODES = ("off", "warn", "error")
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -40,16 +37,11 @@ def _on(kind: OnChange, description: str) -> Any:
     return {"json_schema_extra": {"on_change": kind.value}, "description": description}
 
 
-def crs_url(epsg: int) -> str:
-    """The opengis URL of an EPSG code, as the Zarr Import API expects it."""
-    return f"{CRS_URL_PREFIX}{epsg}"
-
-
 def check_crs(value: str) -> str:
-    code = value[len(CRS_URL_PREFIX) :] if value.startswith(CRS_URL_PREFIX) else ""
-    if not code.isdigit():
+    code = epsg_code(value)
+    if code is None:
         raise ValueError(f"crs {value!r} is not an EPSG opengis URL; use {ALLOWED_CRS_TEXT}")
-    if int(code) not in ZARR_EPSG_CODES:
+    if code not in ZARR_EPSG_CODES:
         raise ValueError(
             f"crs EPSG:{code} is not supported for Zarr collections; use {ALLOWED_CRS_TEXT}"
         )
@@ -93,7 +85,7 @@ class ZarrCollectionInputs(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, **_on(OnChange.RENAME, "Collection name."))
+    name: str = Field(**_on(OnChange.RENAME, "Collection name."))
     s3_bucket: str = Field(**_on(OnChange.REPLACE, "S3 bucket holding the Zarr group."))
     path: str = Field(**_on(OnChange.REPLACE, "Prefix of the Zarr group in the bucket."))
     crs: str = Field(**_on(OnChange.REPLACE, "Native CRS as an opengis EPSG URL."))
@@ -161,9 +153,87 @@ def on_change(field: str) -> OnChange:
 
 
 INPUT_FIELDS: tuple[str, ...] = tuple(ZarrCollectionInputs.model_fields)
-REPLACE_FIELDS: tuple[str, ...] = tuple(f for f in INPUT_FIELDS if on_change(f) is OnChange.REPLACE)
 #: Inputs the service stores (what ``read`` can recover for an import).
 SERVICE_FIELDS: tuple[str, ...] = tuple(CollectionCreate.model_fields)
+#: Defaults of the optional inputs that have one.
+DEFAULTS: dict[str, Any] = {
+    name: field.default
+    for name, field in ZarrCollectionInputs.model_fields.items()
+    if not field.is_required() and field.default is not None
+}
+
+
+def fields_with(kind: OnChange) -> tuple[str, ...]:
+    """The inputs whose change does ``kind``."""
+    return tuple(field for field in INPUT_FIELDS if on_change(field) is kind)
+
+
+class InputFailure(NamedTuple):
+    """One bad input, as ``check`` reports it."""
+
+    property: str
+    reason: str
+
+
+def _reason(field: str, message: str) -> str:
+    message = message.removeprefix("Value error, ")
+    if message == "Field required":
+        return f"{field} is required"
+    if message == "Extra inputs are not permitted":
+        return f"{field} is not an input of ZarrCollection (inputs: {', '.join(INPUT_FIELDS)})"
+    return message if message.startswith(field) else f"{field}: {message}"
+
+
+def validate(props: Mapping[str, Any]) -> tuple[dict[str, Any], list[InputFailure]]:
+    """Checked inputs (defaults filled in) and one failure per bad property.
+
+    Properties whose value is not known yet (preview) are passed through unchecked.
+    """
+    unknown = {k for k, v in props.items() if is_unknown(v)}
+    known = {k: v for k, v in props.items() if k not in unknown}
+    try:
+        inputs = ZarrCollectionInputs.model_validate(known).model_dump(exclude_none=True)
+        failures: list[InputFailure] = []
+    except ValidationError as exc:
+        inputs = {**DEFAULTS, **known}
+        failures = [
+            InputFailure(str(err["loc"][0]), _reason(str(err["loc"][0]), err["msg"]))
+            for err in exc.errors()
+            if err["loc"] and err["loc"][0] not in unknown
+        ]
+    inputs.update({k: props[k] for k in unknown})
+    return inputs, failures
+
+
+def parse_inputs(props: Mapping[str, Any]) -> ZarrCollectionInputs:
+    """The inputs model from a property bag that may also hold outputs."""
+    return ZarrCollectionInputs.model_validate({k: props[k] for k in INPUT_FIELDS if k in props})
+
+
+def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """The inputs that differ between two property bags: unset counts as the default, and a
+    value not known yet (preview) as a change."""
+    return [
+        field
+        for field in INPUT_FIELDS
+        if is_unknown(new.get(field))
+        or old.get(field, DEFAULTS.get(field)) != new.get(field, DEFAULTS.get(field))
+    ]
+
+
+def provider_options(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs the service does not store, from a property bag, defaults filled in."""
+    inputs, _ = validate({k: props[k] for k in INPUT_FIELDS if k in props})
+    return {k: inputs[k] for k in INPUT_FIELDS if k in inputs and k not in SERVICE_FIELDS}
+
+
+def preflight_target(inputs: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The inputs that say which store is ingested how (those whose change replaces the
+    collection), when the ``preflight`` input asks for a check and all of them are known."""
+    if inputs.get("preflight") not in ("warn", "error"):
+        return None
+    target = {field: inputs.get(field) for field in fields_with(OnChange.REPLACE)}
+    return None if any(map(is_unknown, target.values())) else target
 
 
 class ZarrCollectionOutputs(BaseModel):

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
+from .endpoints import API_PREFIXES, LEGACY_PREFIX, TOKEN_PATH
 from .errors import ConfigurationError
 
 SH_EU = "https://services.sentinel-hub.com"
 SH_US_WEST = "https://services-uswest2.sentinel-hub.com"
 CDSE = "https://sh.dataspace.copernicus.eu"
 
-TOKEN_PATH = "/auth/realms/main/protocol/openid-connect/token"
 SH_TOKEN_URL = SH_EU + TOKEN_PATH
 CDSE_TOKEN_URL = (
     "https://identity.dataspace.copernicus.eu/auth/realms/CDSE/protocol/openid-connect/token"
@@ -26,12 +26,6 @@ CDSE_TOKEN_URL = (
 
 #: Token URL of each known deployment. US-West authenticates against the main deployment.
 KNOWN_TOKEN_URLS = {SH_EU: SH_TOKEN_URL, SH_US_WEST: SH_TOKEN_URL, CDSE: CDSE_TOKEN_URL}
-
-LEGACY_PREFIX = "/api/v1/zarr"
-CURRENT_PREFIX = "/zarr/v1"
-API_PREFIXES = (LEGACY_PREFIX, CURRENT_PREFIX)
-
-CONFIG_NAMESPACE = "sentinelhub"
 
 #: setting name -> (stack config key, environment variable)
 SOURCES: dict[str, tuple[str, str]] = {
@@ -77,6 +71,12 @@ def preflight_sources(config: Mapping[str, Any], env: Mapping[str, str]) -> dict
     return {name: found.get(name) for name in PREFLIGHT_SOURCES}
 
 
+def source_text(name: str) -> str:
+    """Where a setting is set, as messages name it: ``sentinelhub:tokenUrl / SH_TOKEN_URL``."""
+    key, var = {**SOURCES, **PREFLIGHT_SOURCES}[name]
+    return f"{key} / {var}"
+
+
 def is_loopback_url(url: str) -> bool:
     """True for URLs on this machine (127.0.0.0/8, ::1, localhost)."""
     host = urlparse(url).hostname or ""
@@ -91,12 +91,11 @@ def is_loopback_url(url: str) -> bool:
 def _check_url(name: str, url: str) -> None:
     if url.startswith("https://"):
         return
-    key, var = SOURCES[name]
     if not url.startswith("http://"):
-        raise ConfigurationError(f"{key} / {var} must be an http(s) URL, got {url!r}")
+        raise ConfigurationError(f"{source_text(name)} must be an http(s) URL, got {url!r}")
     if not is_loopback_url(url):
         raise ConfigurationError(
-            f"{key} / {var} must use https (plain http is only allowed for a local emulator "
+            f"{source_text(name)} must use https (plain http is only allowed for a local emulator "
             f"on 127.0.0.1 or localhost), got {url!r}"
         )
 
@@ -129,15 +128,10 @@ class Settings:
         prefix = "/" + self.api_prefix.strip("/")
         if prefix not in API_PREFIXES:
             raise ConfigurationError(
-                f"{SOURCES['api_prefix'][0]} / {SOURCES['api_prefix'][1]} must be one of "
+                f"{source_text('api_prefix')} must be one of "
                 f"{', '.join(API_PREFIXES)}, got {self.api_prefix!r}"
             )
         object.__setattr__(self, "api_prefix", prefix)
-
-    @property
-    def is_local(self) -> bool:
-        """Plain http to this machine (the emulator)."""
-        return self.base_url.startswith("http://") or self.token_url.startswith("http://")
 
     @property
     def api_url(self) -> str:

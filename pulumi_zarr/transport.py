@@ -1,6 +1,9 @@
 """HTTP plumbing of the client: one OAuth2 session with retries and a reused token.
 
-* One ``requests`` session (so one keep-alive connection pool) per client.
+* One ``requests`` session (so one keep-alive connection pool) per client. oauthlib builds
+  and reads the token request; the bearer token is added here. (requests-oauthlib's session
+  refuses plain http unless the whole process sets ``OAUTHLIB_INSECURE_TRANSPORT``;
+  :class:`~pulumi_zarr.settings.Settings` already allows http only to this machine.)
 * Retries come from urllib3's ``Retry``: 429 for every method (the request was not
   processed), 5xx and dropped/timed-out reads for idempotent methods only, connection
   failures before sending for every method. Sentinel Hub sends ``Retry-After`` in
@@ -12,23 +15,30 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 import time
 from typing import Any
 
 import requests
+from oauthlib.common import urldecode
 from oauthlib.oauth2 import BackendApplicationClient, OAuth2Error
 from requests.adapters import HTTPAdapter
-from requests_oauthlib import OAuth2Session
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util.retry import Retry
 
 from . import redaction
-from .errors import AuthError, TransportError, ZarrApiError, error_class_for
+from .errors import (
+    AuthError,
+    RequestMayHaveBeenApplied,
+    RequestNotSent,
+    RequestTimedOut,
+    TransportError,
+    ZarrApiError,
+    error_class_for,
+)
 from .models import ErrorBody
-from .settings import Settings
+from .settings import Settings, source_text
 
 log = logging.getLogger(__name__)
 
@@ -121,12 +131,17 @@ def _describe_failure(exc: requests.RequestException) -> str:
     return f"{type(exc).__name__}: {redaction.redact(text)[:200]}"
 
 
-def _may_have_reached_service(exc: requests.RequestException) -> bool:
-    """False only when the connection failed before the request was sent."""
+def _transport_error(exc: requests.RequestException) -> type[TransportError]:
+    """Which kind of "no answer" ``exc`` is: only a connection that failed before the request
+    was sent proves it had no effect."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return False
+        return RequestNotSent
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return not isinstance(reason, (NewConnectionError, ConnectTimeoutError))
+    if isinstance(reason, (NewConnectionError, ConnectTimeoutError)):
+        return RequestNotSent
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return RequestTimedOut
+    return RequestMayHaveBeenApplied
 
 
 class ApiSession:
@@ -134,15 +149,13 @@ class ApiSession:
 
     def __init__(self, settings: Settings, *, pool_size: int = 8) -> None:
         self.settings = settings
-        if settings.is_local:
-            # oauthlib refuses plain http; Settings allows it only for loopback addresses.
-            os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
         redaction.install()
         redaction.register_secret(settings.client_secret)
         self._token_lock = threading.Lock()
         self._expires_at = 0.0
         self.token_requests = 0
-        self._session = OAuth2Session(client=BackendApplicationClient(client_id=settings.client_id))
+        self._oauth = BackendApplicationClient(client_id=settings.client_id)
+        self._session = requests.Session()
         api_adapter = HTTPAdapter(
             max_retries=make_retry(settings), pool_connections=2, pool_maxsize=pool_size
         )
@@ -153,12 +166,16 @@ class ApiSession:
         self._session.mount("http://", api_adapter)
         self._session.mount("https://", api_adapter)
         self._session.mount(settings.token_url, token_adapter)
-        self._session.register_compliance_hook("access_token_response", self._check_token_response)
 
     def close(self) -> None:
         self._session.close()
 
     # -- token ---------------------------------------------------------------------------
+    @property
+    def access_token(self) -> str | None:
+        """The current token (None before the first request)."""
+        return self._oauth.access_token
+
     def _check_token_response(self, response: requests.Response) -> requests.Response:
         """Turn token-endpoint failures that are not OAuth errors into :class:`AuthError`."""
         if response.status_code >= 500 or response.status_code == 429:
@@ -178,20 +195,28 @@ class ApiSession:
 
     def _fetch_token(self) -> None:
         self.token_requests += 1
+        body = self._oauth.prepare_request_body(
+            include_client_id=True, client_secret=self.settings.client_secret
+        )
         try:
-            token = self._session.fetch_token(
-                token_url=self.settings.token_url,
-                client_id=self.settings.client_id,
-                client_secret=self.settings.client_secret,
-                include_client_id=True,
+            response = self._session.post(
+                self.settings.token_url,
+                data=dict(urldecode(body)),
+                headers={
+                    "Accept": "application/json",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
                 timeout=self.settings.timeout_seconds,
+            )
+            token = self._oauth.parse_request_body_response(
+                self._check_token_response(response).text
             )
         except AuthError:
             raise
         except OAuth2Error as exc:
             hint = (
-                " Check the client id and secret (sentinelhub:clientId / sentinelhub:clientSecret"
-                " or SH_CLIENT_ID / SH_CLIENT_SECRET)."
+                f" Check the client id and secret ({source_text('client_id')}, "
+                f"{source_text('client_secret')})."
                 if exc.error in ("invalid_client", "unauthorized_client")
                 else ""
             )
@@ -205,8 +230,8 @@ class ApiSession:
         except requests.RequestException as exc:
             raise AuthError(
                 f"could not reach the token endpoint {self.settings.token_url}: "
-                f"{_describe_failure(exc)}. Check sentinelhub:tokenUrl / SH_TOKEN_URL and the "
-                "network, then run again",
+                f"{_describe_failure(exc)}. Check {source_text('token_url')} and the network, then "
+                "run again",
             ) from None
         access_token = token.get("access_token", "")
         redaction.register_secret(access_token)
@@ -221,7 +246,7 @@ class ApiSession:
         threads hit by the same 401 fetch one new token between them, not one each.
         """
         with self._token_lock:
-            current = self._session.access_token
+            current = self.access_token
             if force and stale is not None and current != stale:
                 return
             if force or not current or time.monotonic() >= self._expires_at:
@@ -235,17 +260,20 @@ class ApiSession:
         path = requests.utils.urlparse(url).path
         for attempt in (1, 2):
             self.ensure_token()
-            token = self._session.access_token
+            token = self.access_token
             started = time.monotonic()
             try:
                 response = self._session.request(
-                    method, url, json=json, params=params, timeout=self.settings.timeout_seconds
+                    method,
+                    url,
+                    json=json,
+                    params=params,
+                    headers={"Authorization": f"Bearer {token}"},
+                    timeout=self.settings.timeout_seconds,
                 )
             except requests.RequestException as exc:
-                raise TransportError(
+                raise _transport_error(exc)(
                     f"{_describe_failure(exc)} ({time.monotonic() - started:.1f} s)",
-                    maybe_applied=_may_have_reached_service(exc),
-                    timed_out=isinstance(exc, requests.exceptions.ReadTimeout),
                     method=method.upper(),
                     path=path,
                 ) from None

@@ -10,6 +10,10 @@ from typing import Any
 import pytest
 from emulator.helpers import oauth_session
 
+#: Fixture modules for every test: the harness's emulator, provider host and API (module
+#: scoped), and an S3 server.
+pytest_plugins = ["harness.fixtures", "harness.s3"]
+
 # requests-oauthlib refuses plain http unless told; the emulator only listens on 127.0.0.1.
 os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
 

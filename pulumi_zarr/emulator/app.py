@@ -19,19 +19,19 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from ..crs import CRS84, crs_url, is_crs_url
+from ..endpoints import API_PREFIXES, TOKEN_PATH
 from ..models import Collection, CollectionCreate, CollectionUpdate, Page, ZarrArray
-from ..preflight.rules import is_crs_url
 from . import paging
-from .auth import TOKEN_PATH, OAuthError, Principal, TokenIssuer
-from .control import Control
+from .auth import OAuthError, Principal, TokenIssuer
+from .buckets import Buckets, bucket_problem, path_problem
+from .control import ADMIN_PREFIX, Control
+from .database import Database, Row
 from .errors import ApiError, error_body
-from .ingest import Ingestor
+from .ingestion import Ingestor
 from .middleware import FaultMiddleware
-from .storage import Storage, check_bucket, check_path
-from .store import Row, Store
 
 log = logging.getLogger(__name__)
-PREFIXES = ("/api/v1/zarr", "/zarr/v1")
 MAX_BODY = 64 * 1024
 READ_ONLY_FIELDS = frozenset(
     {
@@ -50,13 +50,17 @@ READ_ONLY_FIELDS = frozenset(
 )
 
 
+#: The OAuth client (id → secret) an emulator has when none is given.
+DEFAULT_CLIENTS = {"local": "local-secret"}
+
+
 @dataclass
 class Config:
     """Everything an emulator instance is built from."""
 
     buckets_dir: str | Path | None = None
     s3_endpoint: str | None = None
-    clients: dict[str, str] = field(default_factory=lambda: {"local": "local-secret"})
+    clients: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_CLIENTS))
     ingest_delay: float = 1.0
     state_path: str | Path | None = None
     token_ttl: float = 3600.0
@@ -69,11 +73,9 @@ class EmulatorApp:
         self.config = config
         self.control = control or Control()
         self.issuer = TokenIssuer(config.clients, config.token_ttl)
-        self.store = Store(config.state_path or ":memory:")
-        self.storage = Storage(config.buckets_dir, config.s3_endpoint)
-        self.ingestor = Ingestor(
-            self.store, self.storage, config.ingest_delay, self.control.is_stuck
-        )
+        self.db = Database(config.state_path or ":memory:")
+        self.buckets = Buckets(config.buckets_dir, config.s3_endpoint)
+        self.ingestor = Ingestor(self.db, self.buckets, config.ingest_delay, self.control.is_stuck)
         self.control.timeline_source = self.timeline
         self.fastapi, templates = _build(self)
         self.asgi = FaultMiddleware(_CatchAll(self.fastapi), self.control, templates)
@@ -82,7 +84,7 @@ class EmulatorApp:
         await self.asgi(scope, receive, send)
 
     def timeline(self, collection_id: str) -> dict[str, Any] | None:
-        row = self.store.get(collection_id)
+        row = self.db.get(collection_id)
         if row is None:
             return None
         status, _ = self.ingestor.outcome(row)
@@ -229,7 +231,7 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
             yield
         finally:
             emu.ingestor.close()
-            emu.store.close()
+            emu.db.close()
 
     app = FastAPI(
         title="Zarr Import API (local emulator)", docs_url=None, redoc_url=None, lifespan=lifespan
@@ -271,7 +273,7 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
             uuid.UUID(collection_id)
         except ValueError:
             raise ApiError(404, f"collection {collection_id!r} not found") from None
-        row = emu.store.get(collection_id, who.account_id)
+        row = emu.db.get(collection_id, who.account_id)
         if row is None:
             raise ApiError(404, f"collection {collection_id} not found")
         return who, row
@@ -304,19 +306,15 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
         fields = {k: v for k, v in body.items() if k not in READ_ONLY_FIELDS}
         spec = _parse(CollectionCreate, fields)
         _check_name(spec.name)
-        problem = check_bucket(spec.s3_bucket)
+        problem = bucket_problem(spec.s3_bucket)
         if problem:
             raise ApiError(400, f"s3Bucket: {problem}")
-        problem = check_path(spec.path)
+        problem = path_problem(spec.path)
         if problem:
             raise ApiError(400, f"path: {problem}")
         if not is_crs_url(spec.crs):
-            raise ApiError(
-                400,
-                "crs: must be a CRS URL like http://www.opengis.net/def/crs/"
-                "EPSG/0/4326 (or http://www.opengis.net/def/crs/OGC/1.3/CRS84)",
-            )
-        row = emu.store.insert(
+            raise ApiError(400, f"crs: must be a CRS URL like {crs_url(4326)} (or {CRS84})")
+        row = emu.db.insert(
             id=str(uuid.uuid4()),
             account_id=who.account_id,
             name=spec.name,
@@ -338,7 +336,7 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
         after = paging.decode("collections", request)
         if after is not None and not isinstance(after, int):
             raise ApiError(400, "viewtoken: invalid")
-        rows = emu.store.page(
+        rows = emu.db.page(
             who.account_id, after or 0, request.query_params.get("search"), count + 1
         )
         more = len(rows) > count
@@ -358,13 +356,13 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
         body = await _json_object(request)
         update = _parse(CollectionUpdate, body)
         _check_name(update.name)
-        emu.store.rename(row.id, update.name)
+        emu.db.rename(row.id, update.name)
         return Response(status_code=204)
 
     @api.delete("/collections/{collection_id}", status_code=204)
     async def delete_collection(request: Request, collection_id: str) -> Response:
         _, row = owned(request, collection_id)
-        emu.store.delete(row.id)
+        emu.db.delete(row.id)
         return Response(status_code=204)
 
     @api.put("/collections/{collection_id}/reingest")
@@ -372,9 +370,9 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
         _, row = owned(request, collection_id)
         status, outcome = emu.ingestor.outcome(row)
         previous = outcome if status.is_final else row.previous
-        generation = emu.store.restart_ingestion(row.id, previous, emu.ingestor.ready_at())
+        generation = emu.db.restart_ingestion(row.id, previous, emu.ingestor.ready_at())
         emu.ingestor.submit(row.id, generation)
-        fresh = emu.store.get(row.id)
+        fresh = emu.db.get(row.id)
         if fresh is None:
             raise ApiError(404, f"collection {collection_id} not found")
         return _json(200, {"data": emu.collection(fresh)})
@@ -406,11 +404,11 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
                 return _json(200, {"data": ZarrArray.model_validate(array).to_wire()})
         raise ApiError(404, f"array {array_name!r} not found in collection {collection_id}")
 
-    for prefix in PREFIXES:
+    for prefix in API_PREFIXES:
         app.include_router(api, prefix=prefix)
-    app.include_router(_admin(emu), prefix="/_emulator", include_in_schema=False)
+    app.include_router(_admin(emu), prefix=ADMIN_PREFIX, include_in_schema=False)
     templates = [(TOKEN_PATH, {"POST"})] + [
-        (prefix + route.path, set(route.methods)) for prefix in PREFIXES for route in api.routes
+        (prefix + route.path, set(route.methods)) for prefix in API_PREFIXES for route in api.routes
     ]
     return app, templates
 
@@ -484,8 +482,3 @@ def _admin(emu: EmulatorApp) -> APIRouter:
         return _json(200, found)
 
     return admin
-
-
-def create_app(config: Config, control: Control | None = None) -> EmulatorApp:
-    """Build an emulator app (an ASGI callable with ``.control``)."""
-    return EmulatorApp(config, control)

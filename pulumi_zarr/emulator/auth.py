@@ -17,7 +17,6 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
-TOKEN_PATH = "/auth/realms/main/protocol/openid-connect/token"
 _ACCOUNT_NS = uuid.UUID("6b1f7a52-0c1e-4d6e-9a8c-5d2f0a3e7b11")
 
 

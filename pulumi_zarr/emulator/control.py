@@ -15,6 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+#: Where the test controls are served over HTTP (not part of the Zarr Import API).
+ADMIN_PREFIX = "/_emulator"
+
 
 @dataclass
 class FaultRule:
@@ -192,7 +195,7 @@ class RemoteControl:
     def __init__(self, url: str) -> None:
         import requests
 
-        self._base = url.rstrip("/") + "/_emulator"
+        self._base = url.rstrip("/") + ADMIN_PREFIX
         self._http = requests.Session()
 
     def _call(self, method: str, path: str, json: Any = None) -> Any:

@@ -8,11 +8,10 @@ from typing import Any
 
 from starlette.routing import compile_path
 
-from .control import Control, FaultRule
+from .control import ADMIN_PREFIX, Control, FaultRule
 from .errors import error_bytes
 
 log = logging.getLogger(__name__)
-ADMIN_PREFIX = "/_emulator"
 
 
 class FaultMiddleware:

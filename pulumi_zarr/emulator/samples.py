@@ -9,11 +9,13 @@ from typing import Any
 import numpy as np
 import zarr
 
+from ..crs import crs_url
+
 CRS_URLS = {
-    "4326": "http://www.opengis.net/def/crs/EPSG/0/4326",
-    "utm": "http://www.opengis.net/def/crs/EPSG/0/32633",
-    "3857": "http://www.opengis.net/def/crs/EPSG/0/3857",
-    "3035": "http://www.opengis.net/def/crs/EPSG/0/3035",
+    "4326": crs_url(4326),
+    "utm": crs_url(32633),
+    "3857": crs_url(3857),
+    "3035": crs_url(3035),
 }
 # (x0, y0, dx, dy): centre of the first pixel and signed steps (north-up: dy < 0)
 GRIDS = {

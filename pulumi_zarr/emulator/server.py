@@ -17,8 +17,8 @@ from typing import Any
 
 import uvicorn
 
-from .app import Config, EmulatorApp
-from .auth import TOKEN_PATH
+from ..endpoints import TOKEN_PATH
+from .app import DEFAULT_CLIENTS, Config, EmulatorApp
 from .control import Control, RemoteControl
 
 LISTENING = "pulumi-zarr emulator listening on "
@@ -79,7 +79,7 @@ class Emulator:
         self.config = Config(
             buckets_dir=buckets_dir,
             s3_endpoint=s3_endpoint,
-            clients=dict(clients or {"local": "local-secret"}),
+            clients=dict(clients or DEFAULT_CLIENTS),
             ingest_delay=ingest_delay,
             state_path=state_path,
             token_ttl=token_ttl,

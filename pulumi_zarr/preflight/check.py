@@ -1,4 +1,4 @@
-"""Run the ingestion rules on a store and report every violation."""
+"""Run the ingestion rules on a store and report every violation found."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .store import NoGroup, StorageError, close_store, open_group, open_location
+from ..crs import CRS_EPSG_4326
+from ..errors import NoGroup, StorageError
+from ..settings import source_text
+from .zarr_store import close_store, open_group, open_location
 
 if TYPE_CHECKING:
     from .rules import Violation
@@ -91,13 +94,12 @@ def run_preflight(
 
 
 def _inspect(store: Any, location: str, crs: str | None, say: Callable[[str], None]) -> Report:
-    from .rules import CRS_EPSG_4326, Violation, inspect_group
+    from .rules import inspect_group, no_group
 
     try:
         group = open_group(store, location)
     except NoGroup as exc:
-        allowed = "a folder holding .zgroup (Zarr format 2)"
-        return Report(location, crs or "", [Violation("1", str(exc), None, allowed)])
+        return Report(location, crs or "", [no_group(exc)])
     if crs is None:
         attr = group.attrs.get("crs")
         crs = attr if isinstance(attr, str) else CRS_EPSG_4326
@@ -105,36 +107,30 @@ def _inspect(store: Any, location: str, crs: str | None, say: Callable[[str], No
 
     say("reading metadata and coordinate arrays")
     inspection = inspect_group(group, crs)
-    say(f"checked {len(inspection.arrays) + len(inspection.skipped)} data array(s)")
+    say(f"checked {len(inspection.checked)} data array(s)")
     return Report(location, crs, inspection.violations, [a.name for a in inspection.arrays])
 
 
-_reported: set[str] = set()  # unreadable locations already warned about in this process
+@dataclass(frozen=True)
+class Findings:
+    """What the preflight of one collection found, one line per problem. ``readable`` is
+    False when the store could not be read; the one line then says why."""
+
+    location: str
+    lines: list[str]
+    readable: bool = True
 
 
-def _warn(message: str) -> None:
-    """A warning the user sees: to the engine when there is one, else ``warning: …`` on
-    stderr (the dynamic provider host has no engine connection; the CLI shows its stderr)."""
-    import pulumi
-
-    pulumi.log.warn(message)
-
-
-def preflight_collection(
+def collection_findings(
     s3_bucket: str,
     path: str,
     crs: str,
-    mode: str,
     *,
     s3_endpoint: str | None = None,
     buckets_dir: str | None = None,
-) -> list[str]:
-    """The preflight of a ZarrCollection's inputs, as ``check`` runs it.
-
-    Returns the reasons ``check`` must fail (mode ``"error"``: one per violation, and one when
-    the store can't be read); with ``"warn"`` each violation is a warning and nothing fails.
-    An unreadable store is warned about once per process in ``"warn"`` mode.
-    """
+) -> Findings:
+    """The preflight of a ZarrCollection's inputs, as ``check`` runs it. Never raises: a store
+    that can't be read is a finding too."""
     location = collection_location(s3_bucket, path, buckets_dir)
     try:
         report = run_preflight(location, crs, s3_endpoint=s3_endpoint)
@@ -142,17 +138,7 @@ def preflight_collection(
         reason = (
             f"preflight could not read the Zarr store at {location}: {exc}. Give the provider "
             "read access (AWS credentials or profile; an S3-compatible endpoint with "
-            "sentinelhub:preflightS3Endpoint / PULUMI_ZARR_S3_ENDPOINT), or set preflight='off'"
+            f"{source_text('s3_endpoint')}), or set preflight='off'"
         )
-        if mode == "error":
-            return [reason]
-        if location not in _reported:
-            _reported.add(location)
-            _warn(reason)
-        return []
-    lines = [f"preflight: {location}: {v.line()}" for v in report.violations]
-    if mode == "error":
-        return lines
-    for line in lines:
-        _warn(line)
-    return []
+        return Findings(location, [reason], readable=False)
+    return Findings(location, [f"preflight: {location}: {v.line()}" for v in report.violations])

@@ -1,9 +1,11 @@
-"""The data constraints of Zarr ingestion (reference §4), as a pure function over a Zarr group.
+"""The data constraints of Zarr ingestion (the README's rules 1-10), as a pure function over a
+Zarr group.
 
 Shared by the emulator's ingestion and the preflight check. Only metadata and the coordinate
 arrays' values are read. Group-level problems make the ingestion FAIL; per-array problems skip
 that array (the rest may still be ingested). Each problem is a :class:`Violation` naming the
-array, the rule and what is allowed.
+array, the rule and what is allowed; every problem found is reported, so a broken coordinate
+array does not hide a broken data array.
 """
 
 from __future__ import annotations
@@ -15,15 +17,14 @@ from typing import Any
 
 import numpy as np
 
+from ..crs import ZARR_EPSG_CODES, ZARR_EPSG_TEXT, epsg_of
+
 ALLOWED_DTYPES = ("u4", "i4", "i8", "f4", "f8")
 _ALLOWED_TEXT = ", ".join(ALLOWED_DTYPES)
 MAX_SPATIAL_CHUNK = 3072
 MAX_TIME_CHUNK = 50
 METERS_PER_DEGREE = 111319.49
 COORDINATES = ("x", "y", "lat", "lon", "time")
-_CRS_EPSG = re.compile(r"^http://www\.opengis\.net/def/crs/EPSG/0/(\d+)$")
-CRS_EPSG_4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 _TIME_UNITS = re.compile(
     r"^\s*(days|hours|minutes|seconds|millis|micros|nanos)\s+since\s+"
     r"(\d{1,4}-\d{1,2}-\d{1,2}"  # date (ISO 8601 or CF: 1970-1-1)
@@ -98,22 +99,6 @@ _UTM_SOUTH_POLE_Y = 2035.06
 _MERCATOR_MAX = 20037508.3428
 
 
-def epsg_of(crs: str) -> int | None:
-    """The EPSG code of an opengis CRS URL (CRS84 counts as 4326), else None."""
-    if crs == CRS84:
-        return 4326
-    match = _CRS_EPSG.match(crs)
-    return int(match.group(1)) if match else None
-
-
-def is_crs_url(crs: str) -> bool:
-    return epsg_of(crs) is not None
-
-
-def supported_epsg(code: int) -> bool:
-    return code in (4326, 3857, 3035) or 32601 <= code <= 32660 or 32701 <= code <= 32760
-
-
 def is_js_identifier(name: str) -> bool:
     """A valid JavaScript identifier (Unicode letters, ``$``, ``_``, digits) not reserved."""
     return bool(name) and name.replace("$", "_").isidentifier() and name not in JS_RESERVED
@@ -126,21 +111,27 @@ def dtype_code(dtype: np.dtype) -> str:
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule: ``array`` None means the group; ``fails`` False means only that array
-    is skipped. ``str()`` is the service's ``ingestionErrors`` text."""
+    """One broken rule. ``problem`` says what is wrong, naming the array (``array`` None: the
+    group); ``allowed`` what the rule allows; ``fails`` False: only that array is skipped."""
 
     rule: str
-    message: str
+    problem: str
     array: str | None = None
     allowed: str | None = None
     fails: bool = True
+
+    @property
+    def message(self) -> str:
+        """The service's ``ingestionErrors`` text: a problem failing the whole ingestion names
+        its rule."""
+        return f"{self.problem} (rule {self.rule})" if self.fails else self.problem
 
     def __str__(self) -> str:
         return self.message
 
     def line(self) -> str:
         """One line of a report: the rule, what is wrong and what is allowed."""
-        return f"rule {self.rule}: {self.message} (allowed: {self.allowed})"
+        return f"rule {self.rule}: {self.problem} (allowed: {self.allowed})"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -148,8 +139,13 @@ class Violation:
             "rule": self.rule,
             "allowed": self.allowed,
             "fails": self.fails,
-            "message": self.message,
+            "message": self.problem,
         }
+
+
+def no_group(exc: Exception) -> Violation:
+    """Rule 1 broken: ``exc`` says where no Zarr group was found."""
+    return Violation("1", str(exc), None, "a folder holding .zgroup (Zarr format 2)")
 
 
 @dataclass
@@ -168,7 +164,8 @@ class Inspection:
 
     errors: list[Violation] = field(default_factory=list)  # group-level: ingestion FAILS
     skipped: list[Violation] = field(default_factory=list)  # per-array: array skipped
-    arrays: list[ArrayInfo] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)  # every data array looked at
+    arrays: list[ArrayInfo] = field(default_factory=list)  # the data arrays ingested
     envelope: dict[str, Any] | None = None
     width: int | None = None
     height: int | None = None
@@ -195,19 +192,25 @@ class Inspection:
         return {a.name: a.band for a in self.arrays}
 
 
+def jsonable(value: Any) -> Any:
+    """``value`` as Zarr writes it in JSON: numpy scalars as numbers, non-finite floats as
+    ``"NaN"``, ``"Infinity"`` or ``"-Infinity"``."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return jsonable(value.item())
+    return value
+
+
 def _json_fill(value: Any) -> Any:
-    if value is None:
-        return None
     if isinstance(value, (bytes, bytearray)):
         return value.decode("latin-1")
-    if isinstance(value, (np.generic, float, int)):
-        number = value.item() if isinstance(value, np.generic) else value
-        if isinstance(number, float):
-            if math.isnan(number):
-                return "NaN"
-            if math.isinf(number):
-                return "Infinity" if number > 0 else "-Infinity"
-        return number
+    if value is None or isinstance(value, (np.generic, float, int)):
+        return jsonable(value)
     return str(value)
 
 
@@ -242,181 +245,205 @@ def _attrs(node: Any) -> dict[str, Any]:
     return dict(node.attrs)
 
 
+def _dtype_problem(what: str, array: Any) -> str | None:
+    if dtype_code(array.dtype) in ALLOWED_DTYPES:
+        return None
+    return f"{what}: dtype {array.dtype.name} not allowed ({_ALLOWED_TEXT})"
+
+
 def _step_check(name: str, values: np.ndarray) -> tuple[float | None, Violation | None]:
     """(signed step, violation) of an equidistant coordinate array (rule 9)."""
 
-    def bad(message: str) -> tuple[None, Violation]:
+    def bad(problem: str) -> tuple[None, Violation]:
         allowed = "at least 2 finite, equidistant values"
-        return None, Violation("9", f"coordinate array '{name}': {message}", name, allowed)
+        return None, Violation("9", f"coordinate array '{name}': {problem}", name, allowed)
 
     if values.size < 2:
         return bad("needs at least 2 values to define the pixel size")
     values = values.astype("f8")
     if not np.all(np.isfinite(values)):
-        return bad("values must be finite")
+        return bad("values are not all finite")
     step = (values[-1] - values[0]) / (values.size - 1)
     if step == 0:
-        return bad("values must not be constant")
+        return bad("values are constant")
     eps = float(np.finfo(np.float32).eps) * 4 if values.dtype.itemsize == 4 else 0.0
     tolerance = max(1e-6 * abs(step), eps * float(np.max(np.abs(values))))
     worst = float(np.max(np.abs(np.diff(values) - step)))
     if worst > tolerance:
-        return bad(
-            f"values must be equidistant (rule 9); steps vary by up to {worst:.6g} around "
-            f"{step:.6g}"
-        )
+        return bad(f"values are not equidistant: steps vary by up to {worst:.6g} around {step:.6g}")
     return float(step), None
 
 
 def _pole_error(epsg: int, xmin: float, xmax: float, ymin: float, ymax: float) -> Violation | None:
     eps = 1e-9
-    message = allowed = None
+    problem = allowed = None
     if epsg == 4326:
         if ymin < -90 - eps or ymax > 90 + eps:
-            message = (
-                f"data crosses a pole (rule 8): latitude extent [{ymin}, {ymax}] leaves [-90, 90]"
-            )
+            problem = f"data crosses a pole: latitude extent [{ymin}, {ymax}]"
             allowed = "latitudes within [-90, 90]"
         elif xmin < -180 - eps or xmax > 180 + eps:
-            message = f"longitude extent [{xmin}, {xmax}] leaves [-180, 180]"
+            problem = f"longitude extent [{xmin}, {xmax}]"
             allowed = "longitudes within [-180, 180]"
     elif epsg == 3857:
         if max(abs(ymin), abs(ymax)) > _MERCATOR_MAX:
+            problem = f"data crosses a pole: |y| reaches {max(abs(ymin), abs(ymax))} in EPSG:3857"
             allowed = f"|y| ≤ {_MERCATOR_MAX}"
-            message = f"data crosses a pole (rule 8): |y| must be ≤ {_MERCATOR_MAX} in EPSG:3857"
     elif 32601 <= epsg <= 32660:
         if ymax >= _UTM_NORTH_POLE_Y:
+            problem = f"data crosses a pole: y reaches {ymax} in a northern UTM zone"
             allowed = f"y < {_UTM_NORTH_POLE_Y}"
-            message = f"data crosses a pole (rule 8): y must be < {_UTM_NORTH_POLE_Y} in UTM north"
     elif 32701 <= epsg <= 32760:
         if ymin <= _UTM_SOUTH_POLE_Y:
+            problem = f"data crosses a pole: y reaches {ymin} in a southern UTM zone"
             allowed = f"y > {_UTM_SOUTH_POLE_Y}"
-            message = f"data crosses a pole (rule 8): y must be > {_UTM_SOUTH_POLE_Y} in UTM south"
     elif epsg == 3035:
         px, py = _POLE_3035
         if xmin <= px <= xmax and ymin <= py <= ymax:
+            problem = "data crosses a pole: the extent contains the north pole in EPSG:3035"
             allowed = f"an extent not containing the pole at ({px}, {py})"
-            message = (
-                "data crosses a pole (rule 8): the extent contains the north pole in EPSG:3035"
-            )
-    return Violation("8", message, None, allowed) if message else None
+    return Violation("8", problem, None, allowed) if problem else None
 
 
-ALLOWED_EPSG_TEXT = "4326, 3857, 32601-32660, 32701-32760, 3035"
 _TIME_UNITS_TEXT = (
     "'<unit> since <instant>', unit days, hours, minutes, seconds, millis, micros or nanos"
 )
+
+
+@dataclass
+class _Grid:
+    """What the coordinate arrays say: names and lengths (None: missing or not 1-D)."""
+
+    x: str | None = None
+    y: str | None = None
+    nx: int | None = None
+    ny: int | None = None
+    has_time: bool = False
+    ntime: int | None = None
+
+
+@dataclass
+class _Extent:
+    """The data's extent (pixel edges) and signed pixel size."""
+
+    xmin: float
+    xmax: float
+    ymin: float
+    ymax: float
+    dx: float
+    dy: float
+
+
+def _length(array: Any) -> int | None:
+    return int(array.shape[0]) if array.ndim == 1 else None
+
+
+def _crs_problems(crs: str) -> list[Violation]:
+    epsg = epsg_of(crs)
+    allowed = f"opengis EPSG URLs of {ZARR_EPSG_TEXT}"
+    if epsg is None:
+        return [Violation("10", f"crs '{crs}' is not an opengis CRS URL", None, allowed)]
+    if epsg not in ZARR_EPSG_CODES:
+        return [Violation("10", f"crs EPSG:{epsg} is not supported for Zarr", None, allowed)]
+    return []
+
+
+def _coordinates(arrays: dict[str, Any]) -> tuple[_Grid, list[Violation]]:
+    """The grid the coordinate arrays define (rules 3, 5, 7a), and what is wrong with them."""
+    problems: list[Violation] = []
+    grid = _Grid(has_time="time" in arrays)
+    spatial = sorted(set(arrays) & {"x", "y", "lat", "lon"})
+    if spatial == ["x", "y"]:
+        grid.x, grid.y = "x", "y"
+    elif spatial == ["lat", "lon"]:
+        grid.x, grid.y = "lon", "lat"
+    else:
+        problems.append(
+            Violation(
+                "3",
+                f"the group must have exactly two spatial coordinate arrays; found: "
+                f"{spatial or 'none'}",
+                None,
+                "'x' and 'y', or 'lat' and 'lon'",
+            )
+        )
+    names = [n for n in (grid.y, grid.x) if n] + (["time"] if grid.has_time else [])
+    for name in names:
+        array = arrays[name]
+        if array.ndim != 1:
+            problem = f"coordinate array '{name}': has {array.ndim} dimensions"
+            problems.append(Violation("3", problem, name, "1 dimension"))
+        dtype = _dtype_problem(f"coordinate array '{name}'", array)
+        if dtype:
+            problems.append(Violation("5", dtype, name, _ALLOWED_TEXT))
+    if grid.x and grid.y:
+        grid.nx, grid.ny = _length(arrays[grid.x]), _length(arrays[grid.y])
+    if grid.has_time:
+        grid.ntime = _length(arrays["time"])
+        units = _attrs(arrays["time"]).get("units")
+        if not isinstance(units, str) or not _TIME_UNITS.match(units):
+            problem = (
+                "coordinate array 'time': .zattrs 'units' must be a time unit since an instant, "
+                f"got {units!r}"
+            )
+            problems.append(Violation("7a", problem, "time", _TIME_UNITS_TEXT))
+    return grid, problems
+
+
+def _extent(
+    arrays: dict[str, Any], grid: _Grid, epsg: int | None
+) -> tuple[_Extent | None, list[Violation]]:
+    """The extent of the data (rules 8, 9); None when the spatial coordinates can't give one."""
+    if grid.x is None or grid.y is None or grid.nx is None or grid.ny is None:
+        return None, []
+    if any(arrays[name].dtype.kind not in "iuf" for name in (grid.x, grid.y)):
+        return None, []  # not numbers: rule 5 says so already
+    xs = np.asarray(arrays[grid.x][:])
+    ys = np.asarray(arrays[grid.y][:])
+    dx, err_x = _step_check(grid.x, xs)
+    dy, err_y = _step_check(grid.y, ys)
+    problems = [e for e in (err_x, err_y) if e]
+    if dx is None or dy is None:
+        return None, problems
+    extent = _Extent(
+        float(xs.min()) - abs(dx) / 2,
+        float(xs.max()) + abs(dx) / 2,
+        float(ys.min()) - abs(dy) / 2,
+        float(ys.max()) + abs(dy) / 2,
+        dx,
+        dy,
+    )
+    if epsg is not None:
+        pole = _pole_error(epsg, extent.xmin, extent.xmax, extent.ymin, extent.ymax)
+        problems += [pole] if pole else []
+    return extent, problems
 
 
 def inspect_group(group: Any, crs: str) -> Inspection:
     """Apply the ingestion rules to an opened Zarr (format 2) group."""
     out = Inspection()
     epsg = epsg_of(crs)
-    crs_allowed = f"opengis EPSG URLs of {ALLOWED_EPSG_TEXT}"
-    if epsg is None:
-        out.errors.append(
-            Violation("10", f"crs '{crs}' is not an opengis CRS URL", None, crs_allowed)
-        )
-    elif not supported_epsg(epsg):
-        out.errors.append(
-            Violation(
-                "10",
-                f"crs EPSG:{epsg} is not supported for Zarr (rule 10): allowed are "
-                f"{ALLOWED_EPSG_TEXT}",
-                None,
-                crs_allowed,
-            )
-        )
+    out.errors += _crs_problems(crs)
+    arrays = {
+        name: member
+        for name, member in sorted(group.members(), key=lambda item: item[0])
+        if hasattr(member, "shape")  # subgroups are ignored (rule 1)
+    }
+    grid, problems = _coordinates(arrays)
+    out.errors += problems
+    extent, problems = _extent(arrays, grid, epsg)
+    out.errors += problems
 
-    arrays: dict[str, Any] = {}
-    for name, member in sorted(group.members(), key=lambda item: item[0]):
-        if hasattr(member, "shape"):  # subgroups are ignored (rule 11)
-            arrays[name] = member
-
-    spatial = sorted(set(arrays) & {"x", "y", "lat", "lon"})
-    if spatial == ["x", "y"]:
-        xname, yname = "x", "y"
-    elif spatial == ["lat", "lon"]:
-        xname, yname = "lon", "lat"
-    else:
-        out.errors.append(
-            Violation(
-                "3",
-                "the group must have exactly two spatial coordinate arrays, 'x' and 'y' or 'lat' "
-                f"and 'lon' (rule 3); found: {spatial or 'none'}",
-                None,
-                "'x' and 'y', or 'lat' and 'lon'",
-            )
-        )
-        xname = yname = None
-    has_time = "time" in arrays
-    coords = [n for n in (yname, xname) if n] + (["time"] if has_time else [])
-
-    for name in coords:
-        array = arrays[name]
-        if array.ndim != 1:
-            out.errors.append(
-                Violation(
-                    "3",
-                    f"coordinate array '{name}': must be 1-D, has {array.ndim} dimensions",
-                    name,
-                    "1 dimension",
-                )
-            )
-        code = dtype_code(array.dtype)
-        if code not in ALLOWED_DTYPES:
-            out.errors.append(
-                Violation(
-                    "5",
-                    f"coordinate array '{name}': dtype {array.dtype.name} not allowed "
-                    f"({_ALLOWED_TEXT})",
-                    name,
-                    _ALLOWED_TEXT,
-                )
-            )
-    if has_time:
-        units = _attrs(arrays["time"]).get("units")
-        if not isinstance(units, str) or not _TIME_UNITS.match(units):
-            out.errors.append(
-                Violation(
-                    "7a",
-                    "coordinate array 'time': .zattrs 'units' must be '<unit> since <instant>' "
-                    "with unit days, hours, minutes, seconds, millis, micros or nanos (rule 7a); "
-                    f"got {units!r}",
-                    "time",
-                    _TIME_UNITS_TEXT,
-                )
-            )
-    if out.errors:
-        return out
-
-    assert xname and yname
-    xs = np.asarray(arrays[xname][:])
-    ys = np.asarray(arrays[yname][:])
-    dx, err_x = _step_check(xname, xs)
-    dy, err_y = _step_check(yname, ys)
-    out.errors += [e for e in (err_x, err_y) if e]
-    if out.errors:
-        return out
-    assert dx is not None and dy is not None and epsg is not None
-    xmin, xmax = float(xs.min()) - abs(dx) / 2, float(xs.max()) + abs(dx) / 2
-    ymin, ymax = float(ys.min()) - abs(dy) / 2, float(ys.max()) + abs(dy) / 2
-    pole = _pole_error(epsg, xmin, xmax, ymin, ymax)
-    if pole:  # the arrays are still checked, to report every violation
-        out.errors.append(pole)
-
-    ntime = arrays["time"].shape[0] if has_time else None
     time_chunks: dict[str, int] = {}
     for name, array in arrays.items():
         if name in COORDINATES:
             continue
-        problem = _array_problem(name, array, xname, yname, len(xs), len(ys), ntime)
-        if problem:
-            out.skipped.append(problem)
+        out.checked.append(name)
+        problems = _array_problems(name, array, grid)
+        if problems:
+            out.skipped += problems
             continue
         if array.ndim == 3:
             time_chunks[name] = array.chunks[0]
-        fill = array.metadata.fill_value
         bits, fmt = BAND_FORMATS[dtype_code(array.dtype)]
         band: dict[str, Any] = {
             "source": name,
@@ -424,7 +451,7 @@ def inspect_group(group: Any, crs: str) -> Inspection:
             "bitDepth": bits,
             "sampleFormat": fmt,
         }
-        no_data = _no_data(fill)
+        no_data = _no_data(array.metadata.fill_value)
         if no_data is not None:
             band["noData"] = no_data
         out.arrays.append(ArrayInfo(name, zarray_of(array), _attrs(array), band))
@@ -434,13 +461,11 @@ def inspect_group(group: Any, crs: str) -> Inspection:
         out.errors.append(
             Violation(
                 "7b",
-                "the time chunk size must be the same for all data arrays (rule 7b); found "
-                f"{listed}",
+                f"the time chunk size differs between data arrays: {listed}",
                 None,
                 "one time chunk size for every 3-D data array",
             )
         )
-        return out
     if out.errors:
         return out
     if not out.arrays:
@@ -449,69 +474,63 @@ def inspect_group(group: Any, crs: str) -> Inspection:
         )
         return out
 
+    assert extent is not None and epsg is not None  # no errors: the grid and CRS are good
     meters = METERS_PER_DEGREE if epsg == 4326 else 1.0
+    xmin, xmax, ymin, ymax = extent.xmin, extent.xmax, extent.ymin, extent.ymax
     out.envelope = {
         "type": "Polygon",
         "coordinates": [[[xmin, ymin], [xmax, ymin], [xmax, ymax], [xmin, ymax], [xmin, ymin]]],
     }
-    out.width, out.height = len(xs), len(ys)
+    out.width, out.height = grid.nx, grid.ny
     out.zattrs = _attrs(group)
-    out.max_meters_per_pixel = 3 * max(abs(dx), abs(dy)) * meters
+    out.max_meters_per_pixel = 3 * max(abs(extent.dx), abs(extent.dy)) * meters
     return out
 
 
-def _array_problem(
-    name: str, array: Any, xname: str, yname: str, nx: int, ny: int, ntime: int | None
-) -> Violation | None:
-    """Why a data array must be skipped, or None."""
+def _array_problems(name: str, array: Any, grid: _Grid) -> list[Violation]:
+    """Why a data array must be skipped: every problem found (empty: it is ingested)."""
 
-    def skip(rule: str, message: str, allowed: str) -> Violation:
-        return Violation(rule, f"array '{name}': {message}", name, allowed, fails=False)
+    def skip(rule: str, problem: str, allowed: str) -> Violation:
+        return Violation(rule, f"array '{name}': {problem}", name, allowed, fails=False)
 
+    problems = []
     if not is_js_identifier(name):
-        return skip(
-            "2",
-            "name is not a valid JavaScript identifier or is a reserved word (rule 2)",
-            "a JavaScript identifier that is not a reserved word",
+        problems.append(
+            skip(
+                "2",
+                "name is not a valid JavaScript identifier or is a reserved word",
+                "a JavaScript identifier that is not a reserved word",
+            )
         )
+    # the rest needs a 2-D or 3-D array with its coordinates
     if array.ndim not in (2, 3):
-        return skip("3", f"has {array.ndim} dimensions, allowed are 2 or 3 (rule 3)", "2 or 3")
-    if array.ndim == 3 and ntime is None:
-        return skip(
-            "3", "3-D data needs a 'time' coordinate array (rule 3)", "a 'time' coordinate array"
-        )
-    code = dtype_code(array.dtype)
-    if code not in ALLOWED_DTYPES:
-        return skip("5", f"dtype {array.dtype.name} not allowed ({_ALLOWED_TEXT})", _ALLOWED_TEXT)
+        return [*problems, skip("3", f"has {array.ndim} dimensions", "2 or 3")]
+    if array.ndim == 3 and not grid.has_time:
+        return [
+            *problems,
+            skip("3", "3-D data needs a 'time' coordinate array", "a 'time' coordinate array"),
+        ]
+    dtype = _dtype_problem(f"array '{name}'", array)
+    if dtype:
+        problems.append(Violation("5", dtype, name, _ALLOWED_TEXT, fails=False))
     if array.order != "C":
-        return skip("4", f"order {array.order!r} not allowed, must be 'C' (rule 4)", "'C'")
-    expected_dims = ["time", yname, xname] if array.ndim == 3 else [yname, xname]
-    expected_shape = (ntime, ny, nx) if array.ndim == 3 else (ny, nx)
-    dims = _attrs(array).get("_ARRAY_DIMENSIONS")
-    if dims is not None and list(dims) != expected_dims:
-        return skip(
-            "4",
-            f"dimensions {list(dims)} not allowed, must be {expected_dims} (rule 4)",
-            str(expected_dims),
-        )
-    if tuple(array.shape) != expected_shape:
-        return skip(
-            "4",
-            f"shape {list(array.shape)} does not match the coordinate arrays "
-            f"{expected_dims} = {list(expected_shape)} (rule 4)",
-            str(list(expected_shape)),
-        )
+        problems.append(skip("4", f"order {array.order!r} not allowed", "'C'"))
+    if grid.x and grid.y:
+        dims_expected = ["time", grid.y, grid.x] if array.ndim == 3 else [grid.y, grid.x]
+        dims = _attrs(array).get("_ARRAY_DIMENSIONS")
+        if dims is not None and list(dims) != dims_expected:
+            problems.append(skip("4", f"dimensions {list(dims)} not allowed", str(dims_expected)))
+        shape = [grid.ntime, grid.ny, grid.nx] if array.ndim == 3 else [grid.ny, grid.nx]
+        if None not in shape and list(array.shape) != shape:
+            problem = (
+                f"shape {list(array.shape)} does not match the coordinate arrays {dims_expected}"
+            )
+            problems.append(skip("4", problem, str(shape)))
     spatial_chunks = array.chunks[-2:]
     if max(spatial_chunks) > MAX_SPATIAL_CHUNK:
-        return skip(
-            "6",
-            f"spatial chunk size {list(spatial_chunks)} exceeds {MAX_SPATIAL_CHUNK} (rule 6)",
-            f"≤ {MAX_SPATIAL_CHUNK}",
-        )
+        problem = f"spatial chunk size {list(spatial_chunks)} exceeds {MAX_SPATIAL_CHUNK}"
+        problems.append(skip("6", problem, f"≤ {MAX_SPATIAL_CHUNK}"))
     if array.ndim == 3 and array.chunks[0] > MAX_TIME_CHUNK:
-        return skip(
-            "7b",
-            f"time chunk size {array.chunks[0]} exceeds {MAX_TIME_CHUNK} (rule 7b)",
-            f"≤ {MAX_TIME_CHUNK}",
-        )
-    return None
+        problem = f"time chunk size {array.chunks[0]} exceeds {MAX_TIME_CHUNK}"
+        problems.append(skip("7b", problem, f"≤ {MAX_TIME_CHUNK}"))
+    return problems

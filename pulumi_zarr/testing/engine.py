@@ -40,15 +40,13 @@ from typing import Any
 
 import grpc
 from pulumi.dynamic.dynamic import serialize_provider
-from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-PROVIDER_KEY = "__provider"
+from ..property_bags import PROVIDER_KEY
+
 #: The preview "not known yet" value, as the engine sends it.
 UNKNOWN = rpc.UNKNOWN
-SECRET_SIG_KEY = rpc._special_sig_key
-SECRET_SIG = rpc._special_secret_sig
 
 
 _DIFF_KINDS = {
@@ -62,10 +60,6 @@ _DIFF_KINDS = {
 def secret(value: Any) -> dict[str, Any]:
     """A secret value as it travels on the wire."""
     return rpc.wrap_rpc_secret(value)
-
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown) or value == UNKNOWN
 
 
 def strip_secrets(value: Any) -> Any:
@@ -135,7 +129,7 @@ class ProviderError(Exception):
     """A provider call failed on the host.
 
     ``details``: the host's whole error text (the traceback); ``message``: the final
-    exception's message; ``exception_type``: e.g. ``pulumi_zarr.lifecycle.ZarrCollectionError``;
+    exception's message; ``exception_type``: e.g. ``pulumi_zarr.errors.ZarrCollectionError``;
     ``line``: the last line, as the CLI shows it last; ``code``: the gRPC status code.
     """
 
@@ -309,8 +303,6 @@ class ProviderHost:
             if self._finalizer is not None:
                 self._finalizer.detach()
         if self._stderr is not None:
-            # keep the text for post-mortem assertions after close
-            self._stderr_final = self.stderr_text()
             self._stderr.close()
             self._stderr = None
 
@@ -440,8 +432,3 @@ class ProviderHost:
         self._call(
             "Delete", provider_pb2.DeleteRequest(id=id_, urn=urn, properties=self._props(props))
         )
-
-    def plugin_info(self) -> str:
-        from google.protobuf import empty_pb2
-
-        return self._call("GetPluginInfo", empty_pb2.Empty()).version

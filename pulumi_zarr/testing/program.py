@@ -130,14 +130,12 @@ class EngineMocks(pulumi.runtime.Mocks):
         self.seen: list[str] = []
         self.pending_deletes: list[ResourceState] = []
         self.errors: list[BaseException] = []
-        self.registrations: list[Any] = []
         self._lock = threading.Lock()
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list | None]:
         return {}, None
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
-        self.registrations.append(args)
         if not args.typ.startswith(DYNAMIC_PREFIX):
             return f"{args.name}_id", args.inputs
         try:

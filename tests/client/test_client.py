@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 
 import pytest
 
 from pulumi_zarr.client import ZarrClient
+from pulumi_zarr.endpoints import CURRENT_PREFIX, LEGACY_PREFIX
 from pulumi_zarr.errors import (
     AuthError,
     BadRequest,
     NotFound,
     RateLimited,
+    RequestMayHaveBeenApplied,
     ServerError,
     TransportError,
 )
 from pulumi_zarr.models import CollectionCreate, Status
-from pulumi_zarr.settings import CURRENT_PREFIX, LEGACY_PREFIX, Settings
+from pulumi_zarr.settings import Settings
 
 from .conftest import CRS_4326, count_requests, count_tokens, fault
 
@@ -157,7 +160,18 @@ def test_dropped_post_is_reported_as_maybe_applied(emulator, client, cube_spec):
         pytest.raises(TransportError) as info,
     ):
         client.create(cube_spec)
-    assert info.value.maybe_applied is True
+    assert isinstance(info.value, RequestMayHaveBeenApplied)
+
+
+def test_plain_http_to_the_emulator_leaves_the_environment_alone(settings_for, monkeypatch):
+    monkeypatch.delenv("OAUTHLIB_INSECURE_TRANSPORT", raising=False)
+    before = dict(os.environ)
+    client = ZarrClient(settings_for())
+    try:
+        assert isinstance(list(client.list_collections()), list)  # token and API over http
+    finally:
+        client.close()
+    assert dict(os.environ) == before
 
 
 def test_refused_connection_is_not_applied():
@@ -188,6 +202,6 @@ def test_wrong_credentials_are_an_auth_error_without_the_secret(emulator, caplog
 def test_no_token_in_debug_logs(emulator, client, caplog):
     with caplog.at_level(logging.DEBUG):
         list(client.list_collections())
-    token = client.http._session.access_token
+    token = client.http.access_token
     assert token and token not in caplog.text
     assert "local-secret" not in caplog.text

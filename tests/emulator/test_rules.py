@@ -1,4 +1,5 @@
-"""Ingestion rules (reference §4): one Zarr store per rule, written with zarr, kept or broken."""
+"""Ingestion rules (the README's rules 1-10): one Zarr store per rule, written with zarr, kept
+or broken."""
 
 from __future__ import annotations
 
@@ -205,6 +206,13 @@ CRS_CASES = [
 def test_crs_dependent_failures(rig, case, crs, knobs, message):
     c = run(rig, case, crs=crs, **knobs)
     assert c["status"] == "FAILED" and message in c["ingestionErrors"]
+
+
+def test_failed_ingestion_lists_every_violation(rig):
+    c = run(rig, "many_failures", times=2, time_units=None, overrides={"small": {"dtype": "i2"}})
+    assert c["status"] == "FAILED"
+    assert "'units' must be" in c["ingestionErrors"]
+    assert "array 'small': dtype int16 not allowed" in c["ingestionErrors"]
 
 
 def test_laea_away_from_the_pole_ingests(rig):

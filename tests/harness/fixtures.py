@@ -1,4 +1,5 @@
-"""Fixtures shared by tests/provider and tests/programs (imported into their conftest.py).
+"""Fixtures shared by the engine-protocol, program, preflight and reliability tests (a pytest
+plugin: ``pytest_plugins`` in tests/conftest.py).
 
 One emulator per test module, with a recognisable client secret planted so every test can
 check it never leaks; Zarr cubes written into its buckets directory.
@@ -6,7 +7,6 @@ check it never leaks; Zarr cubes written into its buckets directory.
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from pulumi_zarr.emulator.samples import write_cube
+from pulumi_zarr.emulator.server import Emulator
 from pulumi_zarr.testing.engine import ProviderHost, secret
 
 from .api import ZarrApi
@@ -26,75 +28,26 @@ GOOD_BUCKET = "cubes"
 GOOD_PATH = "good.zarr/"
 
 
-def emulator_class() -> Any:
-    try:
-        from pulumi_zarr.emulator.server import Emulator
-    except ImportError as exc:  # written by another engineer at the same time
-        pytest.fail(f"the emulator is not available yet: {exc}")
-    return Emulator
-
-
-def _write_cube(path: Path, **kwargs: Any) -> None:
-    try:
-        from pulumi_zarr.emulator.samples import write_cube
-    except ImportError as exc:
-        pytest.fail(f"pulumi_zarr.emulator.samples is not available yet: {exc}")
-    write_cube(path, **kwargs)
-
-
 def write_good_cube(buckets: Path, bucket: str, path: str, **kwargs: Any) -> Path:
     target = buckets / bucket / path.rstrip("/")
     if target.exists():
         shutil.rmtree(target)
-    _write_cube(target, **kwargs)
+    write_cube(target, **kwargs)
     return target
 
 
-def _arrays(store: Path) -> dict[str, dict[str, Any]]:
-    return {p.parent.name: json.loads(p.read_text()) for p in store.glob("*/.zarray")}
-
-
-def _drop_from_consolidated(store: Path, names: list[str]) -> None:
-    meta_file = store / ".zmetadata"
-    if meta_file.exists():
-        meta = json.loads(meta_file.read_text())
-        meta["metadata"] = {
-            k: v for k, v in meta["metadata"].items() if k.split("/")[0] not in names
-        }
-        meta_file.write_text(json.dumps(meta))
-
-
-def _add_to_consolidated(store: Path, source: str, name: str) -> None:
-    meta_file = store / ".zmetadata"
-    if meta_file.exists():
-        meta = json.loads(meta_file.read_text())
-        for key, value in list(meta["metadata"].items()):
-            if key.split("/")[0] == source:
-                meta["metadata"][name + key[len(source) :]] = value
-        meta_file.write_text(json.dumps(meta))
-
-
 def write_failing_cube(buckets: Path, bucket: str, path: str) -> Path:
-    """A group the service cannot ingest at all: no spatial coordinate arrays (rule 3)."""
-    store = write_good_cube(buckets, bucket, path)
-    removed = [n for n in _arrays(store) if n in ("x", "y", "lat", "lon")]
-    assert removed, f"no spatial coordinate arrays found in {store}"
-    for name in removed:
-        shutil.rmtree(store / name)
-    _drop_from_consolidated(store, removed)
-    return store
+    """A group the service cannot ingest at all: no pair of spatial coordinate arrays
+    ('lat' with 'y'; rule 3)."""
+    return write_good_cube(buckets, bucket, path, spatial=("lat", "y"))
 
 
 def write_cube_with_skipped_array(
     buckets: Path, bucket: str, path: str, bad: str = "bad-name"
 ) -> Path:
-    """A good group plus one copy of a data array under a name that is not a JavaScript
-    identifier (rule 2): ingested, with that array skipped."""
-    store = write_good_cube(buckets, bucket, path)
-    data = sorted(n for n in _arrays(store) if n not in ("x", "y", "lat", "lon", "time"))
-    shutil.copytree(store / data[0], store / bad)
-    _add_to_consolidated(store, data[0], bad)
-    return store
+    """A good group plus one data array whose name is not a JavaScript identifier (rule 2):
+    ingested, with that array skipped."""
+    return write_good_cube(buckets, bucket, path, overrides={bad: {}})
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +59,7 @@ def buckets(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def emu(buckets) -> Iterator[Any]:
-    Emulator = emulator_class()
+def emu(buckets) -> Iterator[Emulator]:
     with Emulator(buckets, clients={CLIENT_ID: PLANTED_SECRET}, ingest_delay=0.2) as emulator:
         yield emulator
 

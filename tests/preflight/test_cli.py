@@ -6,7 +6,6 @@ import json
 import sys
 
 import pytest
-from emulator.test_s3 import s3  # noqa: F401 (moto S3 server fixture, bucket "cubes")
 
 from pulumi_zarr.cli import main
 from pulumi_zarr.emulator.samples import write_cube
@@ -51,7 +50,7 @@ def test_unreadable_local_store(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("as_json", [False, True])
-def test_s3_stores(s3, capsys, as_json):  # noqa: F811
+def test_s3_stores(s3, capsys, as_json):
     options = {"endpoint_url": s3}
     write_cube("s3://cubes/v/good.zarr", times=2, storage_options=options)
     write_cube("s3://cubes/v/bad.zarr", overrides=BROKEN, storage_options=options)
@@ -66,7 +65,7 @@ def test_s3_stores(s3, capsys, as_json):  # noqa: F811
     assert code == 2 and "bucket 'no-such-bucket'" in err
 
 
-def test_s3_endpoint_from_the_environment(s3, capsys, monkeypatch):  # noqa: F811
+def test_s3_endpoint_from_the_environment(s3, capsys, monkeypatch):
     write_cube("s3://cubes/env.zarr", storage_options={"endpoint_url": s3})
     monkeypatch.setenv("PULUMI_ZARR_S3_ENDPOINT", s3)
     assert validate(capsys, "s3://cubes/env.zarr/")[0] == 0

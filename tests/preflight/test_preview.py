@@ -7,13 +7,10 @@ import uuid
 from typing import Any
 
 import pytest
-from harness.fixtures import (  # noqa: F401
+from harness.fixtures import (
     CRS_4326,
     GOOD_BUCKET,
     GOOD_PATH,
-    buckets,
-    emu,
-    sh_config,
     write_cube_with_skipped_array,
     write_failing_cube,
 )
@@ -27,14 +24,14 @@ def inputs(**overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def stores(buckets):  # noqa: F811
+def stores(buckets):
     write_failing_cube(buckets, GOOD_BUCKET, "failing.zarr/")
     write_cube_with_skipped_array(buckets, GOOD_BUCKET, "skipping.zarr/")
     return buckets
 
 
 @pytest.fixture(scope="module")
-def preview(stores, sh_config):  # noqa: F811
+def preview(stores, sh_config):
     with ProviderHost(env={"PULUMI_ZARR_BUCKETS_DIR": str(stores)}) as host:
         host.configure(sh_config)
         yield host
@@ -89,7 +86,7 @@ def test_bad_mode_is_a_check_failure(preview):
     assert prop == "preflight" and "'off', 'warn', 'error'" in reason
 
 
-def test_buckets_dir_from_stack_config(stores, sh_config):  # noqa: F811
+def test_buckets_dir_from_stack_config(stores, sh_config):
     with ProviderHost() as host:
         host.configure({**sh_config, "sentinelhub:preflightBucketsDir": str(stores)})
         _, failures = host.check({}, inputs(path="failing.zarr/", preflight="error"))

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from emulator.test_rules import CRS_CASES, FAILED_CASES, SKIP_CASES
 
+from pulumi_zarr.crs import CRS_EPSG_4326
 from pulumi_zarr.emulator.samples import write_cube
 from pulumi_zarr.preflight import StorageError, run_preflight
-from pulumi_zarr.preflight.rules import CRS_EPSG_4326
 
 FAILED_RULES = {
     "no_spatial_pair": "3",
@@ -90,7 +90,7 @@ def test_good_stores_pass(tmp_path):
     assert check(tmp_path, "good", times=2, consolidated=True).ok
     latlon = check(tmp_path, "latlon", spatial=("lon", "lat"))
     assert latlon.ok and latlon.arrays == ["B1", "B2"]
-    assert check(tmp_path, "sub", subgroup=True).ok  # rule 11: subgroups are ignored
+    assert check(tmp_path, "sub", subgroup=True).ok  # rule 1: subgroups are ignored
 
 
 def test_every_violation_is_reported(tmp_path):
@@ -102,6 +102,36 @@ def test_every_violation_is_reported(tmp_path):
     )
     assert sorted(v.rule for v in report.violations) == ["2", "5", "8"]
     assert {v.array for v in report.violations} == {None, "class", "small"}
+
+
+def test_a_bad_coordinate_does_not_hide_bad_data_arrays(tmp_path):
+    progress: list[str] = []
+    write_cube(tmp_path / "both", times=2, time_units=None, overrides={"small": {"dtype": "i2"}})
+    report = run_preflight(str(tmp_path / "both"), CRS_EPSG_4326, progress=progress.append)
+    assert [(v.rule, v.array) for v in report.violations] == [("7a", "time"), ("5", "small")]
+    assert report.arrays == ["B1", "B2"] and report.fails
+    assert "checked 3 data array(s)" in progress
+
+
+def test_a_missing_spatial_pair_does_not_hide_bad_data_arrays(tmp_path):
+    report = check(tmp_path, "nopair", spatial=("lat", "y"), overrides={"F": {"order": "F"}})
+    assert [(v.rule, v.array) for v in report.violations] == [("3", None), ("4", "F")]
+
+
+def test_every_problem_of_a_data_array_is_reported(tmp_path):
+    report = check(tmp_path, "arr", overrides={"class": {"dtype": "i2", "order": "F"}})
+    assert [(v.rule, v.array) for v in report.violations] == [
+        ("2", "class"),
+        ("5", "class"),
+        ("4", "class"),
+    ]
+
+
+def test_each_report_line_says_the_rule_once(tmp_path):
+    report = check(tmp_path, "lines", times=2, time_units="fortnights since 2020-01-01")
+    [violation] = report.violations
+    assert "rule 7a" in violation.message  # the service's text names the rule
+    assert report.text().count("rule 7a") == 1 and "(allowed: '<unit> since" in report.text()
 
 
 def test_crs_defaults_to_the_group_attribute(tmp_path):

@@ -8,13 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from harness.fixtures import (  # noqa: F401
-    RecordingHost,
-    api,
-    buckets,
-    emu,
-    sh_config,
-)
+from harness.fixtures import RecordingHost
 
 #: Short client timeout and retry budget, so slow and repeated faults cost little time.
 FAST_CLIENT = {"SH_ZARR_TIMEOUT_SECONDS": "1", "SH_ZARR_MAX_ATTEMPTS": "3"}
@@ -27,7 +21,7 @@ LOAD: list[str] = []
 
 
 @pytest.fixture(scope="module")
-def host(sh_config, all_logs, issued_tokens) -> Iterator[RecordingHost]:  # noqa: F811
+def host(sh_config, all_logs, issued_tokens) -> Iterator[RecordingHost]:
     """The provider host (logs and tokens recorded from its start, to scan for leaks)."""
     with RecordingHost(project="zarr-reliability", env=FAST_CLIENT) as h:
         h.configure(sh_config)
@@ -85,7 +79,7 @@ def all_logs() -> Iterator[Everything]:
 
 
 @pytest.fixture(scope="module")
-def issued_tokens(emu) -> list[str]:  # noqa: F811
+def issued_tokens(emu) -> list[str]:
     """Every access token the emulator hands out from now on."""
     tokens: list[str] = []
     issue = emu.app.issuer.issue

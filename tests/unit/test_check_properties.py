@@ -6,9 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pulumi.output import Unknown
 
+from pulumi_zarr.crs import ZARR_EPSG_CODES, crs_url
 from pulumi_zarr.models import CollectionCreate
-from pulumi_zarr.provider import validate
-from pulumi_zarr.schema import INPUT_FIELDS, ZARR_EPSG_CODES, crs_url
+from pulumi_zarr.schema import INPUT_FIELDS, validate
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),

@@ -3,20 +3,14 @@
 import pytest
 from pydantic import ValidationError
 
-from pulumi_zarr.schema import (
-    INPUT_FIELDS,
-    REPLACE_FIELDS,
-    OnChange,
-    ZarrCollectionInputs,
-    crs_url,
-    on_change,
-)
+from pulumi_zarr.crs import crs_url
+from pulumi_zarr.schema import INPUT_FIELDS, OnChange, ZarrCollectionInputs, fields_with, on_change
 
 GOOD = {"name": "Cube", "s3_bucket": "my-bucket", "path": "cubes/a.zarr/", "crs": crs_url(4326)}
 
 
 def test_change_kinds_are_declared_by_the_schema():
-    assert set(REPLACE_FIELDS) == {"s3_bucket", "path", "crs"}
+    assert set(fields_with(OnChange.REPLACE)) == {"s3_bucket", "path", "crs"}
     assert on_change("name") is OnChange.RENAME
     assert on_change("reingest_trigger") is OnChange.REINGEST
     assert {f for f in INPUT_FIELDS if on_change(f) is OnChange.STATE} == {

@@ -1,4 +1,4 @@
-"""Waiting for a collection's ingestion to end, with a bounded back-off."""
+"""Client side: polling a collection until its ingestion ends, with a bounded back-off."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 from .client import ZarrClient
+from .errors import IngestionTimeout
 from .models import Collection
 
 #: The poll interval grows with the time already waited (so the overshoot past the end of
@@ -13,18 +14,6 @@ from .models import Collection
 POLL_FRACTION = 0.09
 MIN_POLL_SECONDS = 0.1
 MAX_POLL_SECONDS = 1.0
-
-
-class IngestionTimeout(Exception):
-    """Ingestion did not end within the allowed time."""
-
-    def __init__(self, collection: Collection, timeout_seconds: float) -> None:
-        self.collection = collection
-        self.timeout_seconds = timeout_seconds
-        super().__init__(
-            f"ingestion did not finish within {timeout_seconds:g} s "
-            f"(last status {collection.status.value})"
-        )
 
 
 def poll_interval(waited: float) -> float:

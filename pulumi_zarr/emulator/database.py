@@ -34,7 +34,7 @@ CREATE INDEX IF NOT EXISTS collections_account ON collections (account_id, seq);
 
 @dataclass
 class Row:
-    """One stored collection; ``result``/``previous`` are ingestion outcomes (see ingest.py)."""
+    """One stored collection; ``result``/``previous`` are ingestion outcomes (see ingestion.py)."""
 
     seq: int
     id: str
@@ -61,7 +61,7 @@ def _row(values: sqlite3.Row) -> Row:
     return Row(**data)
 
 
-class Store:
+class Database:
     """Thread-safe access to the collections table (one connection, one lock)."""
 
     def __init__(self, path: str | Path = ":memory:") -> None:

@@ -8,19 +8,9 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
+from ..errors import NoGroup, PreflightUnavailable, StorageError
+
 INSTALL_HINT = "install pulumi-zarr[preflight] (pip install 'pulumi-zarr[preflight]')"
-
-
-class StorageError(Exception):
-    """The Zarr group can't be read (missing bucket or folder, no access, jail violation)."""
-
-
-class NoGroup(StorageError):
-    """The location holds no Zarr format-2 group (rule 1)."""
-
-
-class PreflightUnavailable(StorageError):
-    """zarr/s3fs are not installed."""
 
 
 def _zarr() -> Any:
@@ -92,4 +82,4 @@ def open_group(store: Any, where: str) -> Any:
         zarr.errors.GroupNotFoundError,
         zarr.errors.NodeTypeValidationError,
     ) as exc:
-        raise NoGroup(f"no Zarr group (.zgroup, Zarr format 2) at {where} (rule 1)") from exc
+        raise NoGroup(f"no Zarr group (.zgroup, Zarr format 2) at {where}") from exc

@@ -8,32 +8,34 @@ rule matches), then the outcome. No thread sleeps per collection.
 from __future__ import annotations
 
 import logging
-import math
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from ..errors import NoGroup, StorageError
 from ..models import Status
-from ..preflight.rules import inspect_group
-from ..preflight.store import close_store, open_group
-from .storage import Storage, StorageError
-from .store import Row, Store
+from ..preflight.rules import inspect_group, jsonable, no_group
+from ..preflight.zarr_store import close_store, open_group
+from .buckets import Buckets
+from .database import Database, Row
 
 log = logging.getLogger(__name__)
 CREATED_MOMENT = 0.2  # seconds a new collection shows CREATED (capped at a quarter of the delay)
 
 
-def run_rules(storage: Storage, row: Row) -> dict[str, Any]:
+def run_rules(buckets: Buckets, row: Row) -> dict[str, Any]:
     """Open the collection's group and apply the rules; the stored outcome."""
-    where = storage.describe(row.s3_bucket, row.path)
+    where = buckets.describe(row.s3_bucket, row.path)
     store = None
     try:
-        store = storage.open_store(row.s3_bucket, row.path)
+        store = buckets.open_store(row.s3_bucket, row.path)
         group = open_group(store, where)
         inspection = inspect_group(group, row.crs)
         violation = getattr(store, "violation", None)
         if violation:
             raise StorageError(violation)
+    except NoGroup as exc:
+        return _failed(no_group(exc).message)
     except StorageError as exc:
         return _failed(str(exc))
     except Exception as exc:  # unreadable metadata etc.: a FAILED ingestion, never a crash
@@ -43,7 +45,7 @@ def run_rules(storage: Storage, row: Row) -> dict[str, Any]:
         close_store(store)
     if not inspection.ok:
         return _failed(inspection.message or "ingestion failed")
-    return _jsonable(
+    return jsonable(
         {
             "status": Status.INGESTED.value,
             "ingestionErrors": inspection.message,
@@ -69,19 +71,6 @@ def run_rules(storage: Storage, row: Row) -> dict[str, Any]:
     )
 
 
-def _jsonable(value: Any) -> Any:
-    """Non-finite floats (e.g. NaN in attributes) as strings, like Zarr's JSON does."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "item") and callable(value.item):  # numpy scalars
-        return _jsonable(value.item())
-    return value
-
-
 def _failed(message: str) -> dict[str, Any]:
     return {"status": Status.FAILED.value, "ingestionErrors": message, "arrays": []}
 
@@ -89,24 +78,24 @@ def _failed(message: str) -> dict[str, Any]:
 class Ingestor:
     """Schedules ingestion runs and derives what a collection looks like right now."""
 
-    def __init__(self, store: Store, storage: Storage, delay: float, is_stuck: Any) -> None:
-        self.store, self.storage, self.delay = store, storage, delay
+    def __init__(self, db: Database, buckets: Buckets, delay: float, is_stuck: Any) -> None:
+        self.db, self.buckets, self.delay = db, buckets, delay
         self._is_stuck = is_stuck
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="zarr-ingest")
 
     def resume(self) -> None:
         """Restart every ingestion that had no outcome (after a restart with a state file)."""
-        for collection_id, generation in self.store.pending():
+        for collection_id, generation in self.db.pending():
             self.submit(collection_id, generation)
 
     def submit(self, collection_id: str, generation: int) -> None:
         self._pool.submit(self._run, collection_id, generation)
 
     def _run(self, collection_id: str, generation: int) -> None:
-        row = self.store.get(collection_id)
+        row = self.db.get(collection_id)
         if row is None or row.generation != generation:
             return
-        self.store.set_result(collection_id, generation, run_rules(self.storage, row))
+        self.db.set_result(collection_id, generation, run_rules(self.buckets, row))
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -9,12 +9,13 @@ from typing import Any
 
 from zarr.storage import LocalStore
 
-from ..preflight.store import StorageError, s3_store
+from ..errors import StorageError
+from ..preflight.zarr_store import s3_store
 
 _BUCKET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$")
 
 
-def check_bucket(name: str) -> str | None:
+def bucket_problem(name: str) -> str | None:
     """Why ``name`` is not a plain bucket name, or None when it is."""
     if not name:
         return "must not be empty"
@@ -25,7 +26,7 @@ def check_bucket(name: str) -> str | None:
     return None
 
 
-def check_path(path: str) -> str | None:
+def path_problem(path: str) -> str | None:
     """Why ``path`` is not a safe prefix inside a bucket, or None when it is."""
     if "\x00" in path:
         return "must not contain NUL"
@@ -74,7 +75,7 @@ class JailedLocalStore(LocalStore):
             yield key
 
 
-class Storage:
+class Buckets:
     """Opens the store at ``s3Bucket``/``path`` for reading."""
 
     def __init__(self, buckets_dir: str | Path | None = None, s3_endpoint: str | None = None):
@@ -88,7 +89,7 @@ class Storage:
 
     def open_store(self, bucket: str, path: str) -> Any:
         """A zarr store rooted at the group; raises :class:`StorageError`."""
-        problem = check_bucket(bucket) or check_path(path)
+        problem = bucket_problem(bucket) or path_problem(path)
         if problem:
             raise StorageError(f"invalid location s3://{bucket}/{path}: {problem}")
         if self.buckets_dir is not None:

@@ -1,0 +1,9 @@
+"""Paths of the Zarr Import API and of its token endpoint, the same on every deployment."""
+
+from __future__ import annotations
+
+TOKEN_PATH = "/auth/realms/main/protocol/openid-connect/token"
+LEGACY_PREFIX = "/api/v1/zarr"
+CURRENT_PREFIX = "/zarr/v1"
+#: The two path prefixes the API is known under (the emulator serves both).
+API_PREFIXES = (LEGACY_PREFIX, CURRENT_PREFIX)
