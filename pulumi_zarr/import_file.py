@@ -41,7 +41,7 @@ def import_document(client: ZarrClient, resources: Sequence[tuple[str, str]]) ->
             {
                 "type": resource_type(),
                 "name": name,
-                "id": collection.id,
+                "id": collection_id,
                 "inputs": {**inputs, PROVIDER_KEY: provider},
                 "outputs": {**outputs, PROVIDER_KEY: provider},
             }
