@@ -41,6 +41,10 @@ class ZarrClient:
     def close(self) -> None:
         self.http.close()
 
+    def authenticate(self) -> None:
+        """Check the credentials: fetch a token unless a valid one is held."""
+        self.http.ensure_token()
+
     def _url(self, *segments: str) -> str:
         return "/".join([self.settings.api_url, "collections", *map(_segment, segments)])
 

@@ -173,7 +173,7 @@ def error_class_for(status: int) -> type[ZarrApiError]:
     return _BY_STATUS.get(status, ZarrApiError)
 
 
-class MissingExtra(ImportError):
+class MissingExtra(PulumiZarrError, ImportError):
     """An optional extra of pulumi-zarr is not installed; the message says what to install."""
 
     def __init__(self, extra: str, feature: str, module: str | None = None) -> None:

@@ -74,7 +74,9 @@ class ZarrCollectionProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         from .schema import InputFailure, preflight_target, validate
 
-        self._settings()  # missing credentials fail at preview, not half-way through `up`
+        # missing or wrong credentials fail at preview, not half-way through `up` (one token
+        # request per host process: the token is reused by every later call)
+        self._client().authenticate()
         plain, secret = unwrap(news)
         inputs, failures = validate(plain)
         target = None if failures else preflight_target(inputs)

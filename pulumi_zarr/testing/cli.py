@@ -66,19 +66,24 @@ class Stack:
         self,
         cli: str,
         root: Path,
-        program: Path,
+        program: Path | None,
         *,
         project: str = "zarr-e2e",
         stack: str = "e2e",
         env: dict[str, str] | None = None,
         echo: bool = False,
     ) -> None:
-        """``echo``: print each command and its output as it runs (for demos)."""
+        """``program``: a Python program folder, run with this interpreter's environment (None:
+        an empty project folder, e.g. for ``pulumi new``); ``echo``: print each command and
+        its output as it runs (for demos)."""
         self.cli, self.root, self.stack, self.echo = cli, root, stack, echo
         self.dir = root / "project"
-        shutil.copytree(program, self.dir, ignore=shutil.ignore_patterns("__pycache__"))
-        (self.dir / "requirements.txt").unlink(missing_ok=True)
-        (self.dir / "Pulumi.yaml").write_text(project_file(project))
+        if program is None:
+            self.dir.mkdir(parents=True)
+        else:
+            shutil.copytree(program, self.dir, ignore=shutil.ignore_patterns("__pycache__"))
+            (self.dir / "requirements.txt").unlink(missing_ok=True)
+            (self.dir / "Pulumi.yaml").write_text(project_file(project))
         self.project = project
         (root / "state").mkdir(exist_ok=True)
         inherited = {

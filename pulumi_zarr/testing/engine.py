@@ -398,13 +398,17 @@ class ProviderHost:
         urn: str = "urn",
     ) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
         """Read(id, properties = old outputs, or {} for import/get; inputs) →
-        (id or "" when gone, outputs, inputs the provider returned or None)."""
+        (id or "" when gone, outputs, inputs the provider returned or None).
+
+        ``inputs`` None leaves the field unset, as the engine's import Read does.
+        """
         request = provider_pb2.ReadRequest(
             id=id_,
             urn=urn,
             properties=self._props(props) if props else serialize({}),
-            inputs=self._props(inputs) if inputs is not None else serialize({}),
         )
+        if inputs is not None:
+            request.inputs.CopyFrom(self._props(inputs))
         response = self._call("Read", request)
         new_inputs = self._result(response.inputs) if response.HasField("inputs") else None
         return response.id, self._result(response.properties), new_inputs

@@ -10,7 +10,9 @@ forwards every registration of a dynamic resource (type ``pulumi-python:dynamic�
   old at the end of the run, as the engine does with create-before-delete; delete first when
   the provider asks ``delete_before_replace``); resources the program no longer declares
   are deleted;
-* ``import_``: Read(id, {}, inputs) → Check(read inputs, program inputs) → Diff must be none;
+* ``import_``: Read(id) with no inputs and no state, as the real engine sends it; the dynamic
+  host cannot find its provider then and fails (`KeyError: '__provider'`), as with the real
+  CLI (tests/e2e/test_import.py);
 * ``Resource.get``: Read(id, {}, inputs) only (not managed, never deleted);
 * :func:`refresh`: Read(id, outputs, inputs) for each; gone ones are dropped;
 * :func:`destroy`: Delete for every resource in the state.
@@ -180,21 +182,10 @@ class EngineMocks(pulumi.runtime.Mocks):
             self.seen.append(name)
             old = self.state.resources.get(name)
 
-        if old is None and args.resource_id:  # import_
-            new_id, outs, read_inputs = host.read(args.resource_id, {}, inputs=news, urn=name)
-            if not new_id:
-                raise DeploymentError(f"{name}: there is no resource {args.resource_id} to import")
-            olds = {**(read_inputs or {}), PROVIDER_KEY: news[PROVIDER_KEY]}
-            checked = self._check(name, olds, news)
-            outs = self._with_provider(outs, news)
-            diff = host.diff(new_id, outs, checked, urn=name)
-            if diff.changes != "none":
-                raise DeploymentError(
-                    f"{name}: inputs to import do not match the existing resource ({diff})"
-                )
-            entry = ResourceState(name, typ, new_id, checked, outs)
-            step = "import"
-        elif old is None:
+        if old is None and args.resource_id:  # import_: the engine's ImportStep
+            host.read(args.resource_id, {}, urn=name)  # the dynamic host raises here
+            raise DeploymentError(f"{name}: the provider host imported {args.resource_id}")
+        if old is None:
             checked = self._check(name, {}, news)
             new_id, outs = host.create(checked, urn=name)
             entry = ResourceState(name, typ, new_id, checked, self._with_provider(outs, news))
