@@ -17,6 +17,11 @@ forwards every registration of a dynamic resource (type ``pulumi-python:dynamicâ
 * :func:`refresh`: Read(id, outputs, inputs) for each; gone ones are dropped;
 * :func:`destroy`: Delete for every resource in the state.
 
+The resource options the engine acts on are honoured: ``protect`` (a delete fails),
+``retain_on_delete`` (dropped from the state without Delete), ``ignore_changes`` (the old
+input values are kept) and ``delete_before_replace``. ``replace_on_changes`` is not: the SDK's
+dynamic host reports no changed properties for the engine to match (as with the real CLI).
+
 Config keys are ``namespace:key``; a key without namespace gets the project's (from the
 program's ``Pulumi.yaml``). Every key reaches both the program (``pulumi.Config``) and the
 host's ``Configure``. Values wrapped with :func:`pulumi_zarr.testing.engine.secret` are secret.
@@ -25,6 +30,7 @@ host's ``Configure``. Values wrapped with :func:`pulumi_zarr.testing.engine.secr
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import runpy
@@ -39,6 +45,7 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 from pulumi.runtime import rpc
 from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
@@ -59,6 +66,26 @@ class ResourceState:
     id: str
     inputs: dict[str, Any]  # checked inputs, incl. __provider
     outputs: dict[str, Any]  # incl. __provider
+    options: Options = field(default_factory=lambda: Options())
+
+
+@dataclass(frozen=True)
+class Options:
+    """The resource options the engine acts on (from the RegisterResource request)."""
+
+    protect: bool = False
+    retain_on_delete: bool = False
+    delete_before_replace: bool = False
+    ignore_changes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, request: Any) -> Options:
+        return cls(
+            protect=bool(request.protect),
+            retain_on_delete=bool(request.retainOnDelete),
+            delete_before_replace=bool(request.deleteBeforeReplace),
+            ignore_changes=tuple(request.ignoreChanges),
+        )
 
 
 @dataclass
@@ -123,12 +150,27 @@ def _full_config(config: dict[str, Any], project: str) -> tuple[dict[str, Any], 
     return full, secret_keys
 
 
+class _OptionsMonitor(MockMonitor):
+    """The SDK's mock monitor, handing each registration's resource options to the mocks
+    (its MockResourceArgs carries none)."""
+
+    def __init__(self, mocks: EngineMocks) -> None:
+        super().__init__(mocks)
+        self.engine = mocks
+
+    def RegisterResource(self, request: Any) -> Any:
+        with self.engine._lock:
+            self.engine.options[request.name] = Options.of(request)
+        return super().RegisterResource(request)
+
+
 class EngineMocks(pulumi.runtime.Mocks):
     """Mocks that play the engine: dynamic resources go to the provider host."""
 
     def __init__(self, state: StackState, host: ProviderHost) -> None:
         self.state = state
         self.host = host
+        self.options: dict[str, Options] = {}
         self.seen: list[str] = []
         self.pending_deletes: list[ResourceState] = []
         self.errors: list[BaseException] = []
@@ -181,6 +223,13 @@ class EngineMocks(pulumi.runtime.Mocks):
         with self._lock:
             self.seen.append(name)
             old = self.state.resources.get(name)
+            options = self.options.get(name, Options())
+        if old is not None:  # ignore_changes: the engine keeps the old values of those inputs
+            for key in options.ignore_changes:
+                if key in old.inputs:
+                    news[key] = old.inputs[key]
+                else:
+                    news.pop(key, None)
 
         if old is None and args.resource_id:  # import_: the engine's ImportStep
             host.read(args.resource_id, {}, urn=name)  # the dynamic host raises here
@@ -197,7 +246,7 @@ class EngineMocks(pulumi.runtime.Mocks):
             if step == "same":
                 entry = ResourceState(name, typ, old.id, checked, old.outputs)
             elif step == "replace":
-                if diff.delete_before_replace:
+                if diff.delete_before_replace or options.delete_before_replace:
                     host.delete(old.id, old.outputs, urn=name)
                     with self._lock:
                         self.state.resources.pop(name, None)
@@ -209,6 +258,7 @@ class EngineMocks(pulumi.runtime.Mocks):
             else:
                 outs = host.update(old.id, old.outputs, checked, urn=name, old_inputs=old.inputs)
                 entry = ResourceState(name, typ, old.id, checked, self._with_provider(outs, news))
+        entry = dataclasses.replace(entry, options=options)
         with self._lock:
             self.state.resources[name] = entry
             self.state.step(step, name)
@@ -303,7 +353,9 @@ def run_program(
         runtime_config.set_all_config(
             {k: str(rpc.unwrap_rpc_secret(v)) for k, v in full.items()}, secret_keys
         )
-        pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False)
+        pulumi.runtime.set_mocks(
+            mocks, project=project, stack=stack, preview=False, monitor=_OptionsMonitor(mocks)
+        )
         root = runtime_settings.get_root_resource()
         assert root is not None
 
@@ -342,6 +394,15 @@ def run_program(
 
 
 def _delete(host: ProviderHost, state: StackState, entry: ResourceState) -> None:
+    """Delete as the engine does: a protected resource stops the run; one retained on delete
+    leaves the state without a Delete call."""
+    if entry.options.protect:
+        raise DeploymentError(
+            f"{entry.name}: resource is protected; unprotect it before deleting it"
+        )
+    if entry.options.retain_on_delete:
+        state.step("retain", entry.name)
+        return
     try:
         host.delete(entry.id, entry.outputs, urn=entry.name)
     except BaseException as exc:
@@ -397,7 +458,9 @@ def refresh(
             new_inputs = (
                 {**inputs, PROVIDER_KEY: entry.inputs[PROVIDER_KEY]} if inputs else entry.inputs
             )
-            state.resources[name] = ResourceState(name, entry.type, new_id, new_inputs, outs)
+            state.resources[name] = ResourceState(
+                name, entry.type, new_id, new_inputs, outs, entry.options
+            )
             state.step("refresh", name)
     finally:
         host.close()
