@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up .venv (the package with its emulator and dev extras) and the real Pulumi CLI (built from
 # Go modules by scripts/pulumi-cli.sh, cached outside the repo), then runs lint + the test suite.
-# Usage: bash scripts/test.sh [pytest args...]
+# The engine-protocol and program tests run a second time on the oldest pulumi SDK pyproject
+# accepts (.venv-oldest). Usage: bash scripts/test.sh [pytest args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh
@@ -19,4 +20,8 @@ fi
 echo "== ruff"
 .venv/bin/ruff check .
 echo "== pytest"
-exec .venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest "$@"
+oldest="$(oldest_pulumi).0"
+ensure_venv "dev" .venv-oldest "$oldest"
+echo "== pytest tests/provider tests/programs on the oldest supported pulumi SDK ($oldest)"
+.venv-oldest/bin/python -m pytest -q -p no:cacheprovider tests/provider tests/programs

@@ -1,12 +1,23 @@
 # shellcheck shell=bash
-# ensure_venv EXTRAS: create .venv if needed and install this package with the given extras.
+# ensure_venv EXTRAS [DIR] [PULUMI_VERSION]: create DIR (default .venv) if needed and install
+# this package with the given extras from constraints.txt; PULUMI_VERSION replaces its pulumi pin.
 ensure_venv() {
-  local extras="$1" python="${PYTHON:-python3}"
-  if [ ! -x .venv/bin/python ]; then
-    echo "== creating .venv with $($python --version)"
-    "$python" -m venv .venv
-    .venv/bin/python -m pip install -q --upgrade pip
+  local extras="$1" dir="${2:-.venv}" pulumi_version="${3:-}" python="${PYTHON:-python3}"
+  local constraints=constraints.txt
+  if [ ! -x "$dir/bin/python" ]; then
+    echo "== creating $dir with $($python --version)"
+    "$python" -m venv "$dir"
+    "$dir/bin/python" -m pip install -q --upgrade pip
   fi
-  echo "== installing pulumi-zarr[$extras] into .venv"
-  .venv/bin/python -m pip install -q -c constraints.txt -e ".[$extras]"
+  if [ -n "$pulumi_version" ]; then
+    constraints="$dir/constraints.txt"
+    sed "s/^pulumi==.*/pulumi==$pulumi_version/" constraints.txt > "$constraints"
+  fi
+  echo "== installing pulumi-zarr[$extras] into $dir${pulumi_version:+ with pulumi $pulumi_version}"
+  "$dir/bin/python" -m pip install -q -c "$constraints" -e ".[$extras]"
+}
+
+# The oldest pulumi SDK pyproject.toml accepts (its `pulumi>=X` bound).
+oldest_pulumi() {
+  sed -n 's/^ *"pulumi>=\([0-9.]*\),.*/\1/p' pyproject.toml
 }
