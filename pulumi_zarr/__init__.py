@@ -6,10 +6,17 @@ provider, so pydantic, requests and the API models load on the first call that n
 
 from typing import TYPE_CHECKING
 
+from .lookup import get_zarr_collection
 from .provider import ZarrCollectionProvider
 from .resource import ZarrCollection, ZarrCollectionArgs
 
-__all__ = ["ZarrCollection", "ZarrCollectionArgs", "ZarrCollectionProvider", "__version__"]
+__all__ = [
+    "ZarrCollection",
+    "ZarrCollectionArgs",
+    "ZarrCollectionProvider",
+    "__version__",
+    "get_zarr_collection",
+]
 
 if TYPE_CHECKING:
     __version__: str

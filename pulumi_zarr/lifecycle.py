@@ -249,3 +249,17 @@ def delete(client: ZarrClient, collection_id: str) -> None:
     """DELETE; a collection that is already gone counts as deleted."""
     with contextlib.suppress(NotFound):
         client.delete(collection_id)
+
+
+def find_by_name(client: ZarrClient, name: str) -> Collection:
+    """The one collection of the account named exactly ``name``."""
+    named = [c for c in client.list_collections(search=name) if c.name == name]
+    if not named:
+        raise ZarrCollectionError(f"there is no Zarr collection named {name!r} (for this account)")
+    if len(named) > 1:
+        listed = ", ".join(f"{c.id} (created {c.created})" for c in named)
+        raise ZarrCollectionError(
+            f"{len(named)} Zarr collections are named {name!r}: {listed}. Look one up by id "
+            "instead: get_zarr_collection(id=...)."
+        )
+    return named[0]

@@ -3,14 +3,15 @@
 ``collections`` (JSON): logical name -> ZarrCollection inputs, plus optional ``options``
 (ResourceOptions keywords) or ``get`` (an id: a read-only reference). ``many`` (JSON):
 ``{"count": N, "s3_bucket": ..., "path": ...}`` adds N collections ``many-<i>`` that do not
-wait for ingestion (scale runs).
+wait for ingestion (scale runs). ``lookups`` (JSON): export name -> ``get_zarr_collection``
+keywords (``name`` or ``id``).
 """
 
 import json
 
 import pulumi
 
-from pulumi_zarr import ZarrCollection, ZarrCollectionArgs
+from pulumi_zarr import ZarrCollection, ZarrCollectionArgs, get_zarr_collection
 
 config = pulumi.Config()
 
@@ -54,3 +55,6 @@ if many:
         for i in range(many["count"])
     ]
     pulumi.export("many_ids", pulumi.Output.all(*[c.id for c in cubes]).apply(len))
+
+for export, query in json.loads(config.get("lookups") or "{}").items():
+    pulumi.export(export, get_zarr_collection(**query))

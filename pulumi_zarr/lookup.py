@@ -1,0 +1,46 @@
+"""Look an existing collection up from a program: the equivalent of a Terraform data source.
+
+Runs in the program's process (at preview too), with the stack's ``sentinelhub:*`` config or
+the ``SH_*`` environment, like the provider. The result holds what a ZarrCollection exposes
+(its id, the inputs the service stores and every output), never a credential.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+def _stack_config() -> dict[str, Any]:
+    from pulumi.runtime.config import get_config
+
+    from .settings import SOURCES
+
+    # get_config reads secret values too (plainly, without the SDK's warning): they only
+    # reach the HTTP client, never the result
+    return {key: get_config(key) for key, _ in SOURCES.values()}
+
+
+def get_zarr_collection(*, name: str | None = None, id: str | None = None) -> dict[str, Any]:
+    """The collection with this ``id``, or the one collection named ``name`` exactly.
+
+    Returns ``{"id", "name", "s3_bucket", "path", "crs", "status", "array_names", …}``. Raises
+    :class:`~pulumi_zarr.errors.ZarrCollectionError` when there is none, or when several
+    collections have the name.
+    """
+    from . import lifecycle
+    from .client import shared_client
+    from .schema import OUTPUT_FIELDS, SERVICE_FIELDS
+    from .settings import Settings
+
+    if (name is None) == (id is None):
+        raise TypeError("get_zarr_collection takes exactly one of name= or id=")
+    client = shared_client(Settings.resolve(_stack_config(), os.environ))
+    collection_id = id if id is not None else lifecycle.find_by_name(client, name or "").id
+    found = lifecycle.read(client, collection_id, {})
+    if found is None:
+        from .errors import ZarrCollectionError
+
+        raise ZarrCollectionError(f"there is no Zarr collection {collection_id} (for this account)")
+    _, outputs = found
+    return {"id": collection_id, **{k: outputs[k] for k in (*SERVICE_FIELDS, *OUTPUT_FIELDS)}}
