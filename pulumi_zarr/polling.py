@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from .client import ZarrClient
 from .errors import IngestionTimeout
+from .logs import progress_log
 from .models import Collection
 
 #: The poll interval grows with the time already waited (so the overshoot past the end of
@@ -14,6 +15,9 @@ from .models import Collection
 POLL_FRACTION = 0.09
 MIN_POLL_SECONDS = 0.1
 MAX_POLL_SECONDS = 1.0
+#: Progress while waiting: a line after FIRST seconds, then every EVERY seconds.
+PROGRESS_FIRST_SECONDS = 10.0
+PROGRESS_EVERY_SECONDS = 30.0
 
 
 def poll_interval(waited: float) -> float:
@@ -31,14 +35,27 @@ def wait_until_final(
 ) -> Collection:
     """Poll ``collection`` until it is INGESTED or FAILED; raise :class:`IngestionTimeout`.
 
-    ``started`` is when ingestion began (``clock()`` time), by default now.
+    ``started`` is when ingestion began (``clock()`` time), by default now. While waiting, a
+    progress line goes to :data:`~pulumi_zarr.logs.progress_log` after 10 s, then every 30 s.
     """
     start = clock() if started is None else started
     deadline = start + timeout_seconds
+    report_at = start + PROGRESS_FIRST_SECONDS
     while not collection.status.is_final:
         now = clock()
         if now >= deadline:
             raise IngestionTimeout(collection, timeout_seconds)
+        if now >= report_at:
+            progress_log.info(
+                "Zarr collection %r (%s) is still %s: %.0f s elapsed of %g s "
+                "(ingestion_timeout_seconds)",
+                collection.name,
+                collection.id,
+                collection.status.value,
+                now - start,
+                timeout_seconds,
+            )
+            report_at += PROGRESS_EVERY_SECONDS
         sleep(min(poll_interval(now - start), deadline - now))
         collection = client.get(collection.id)
     return collection

@@ -51,6 +51,14 @@ class ZarrCollectionProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         keys = (*SOURCES.values(), *PREFLIGHT_SOURCES.values())
         self._config = {key: req.config.get(key) for key, _ in keys}
+        import pulumi
+
+        from .logs import debug_http_from_environment, forward_progress
+
+        # the dynamic host has no engine connection: pulumi.log.info writes "info: …" to its
+        # stderr, which the CLI shows (under the stack) as it comes
+        forward_progress(pulumi.log.info)
+        debug_http_from_environment()
 
     def _settings(self) -> Settings:
         return Settings.resolve(self._config, os.environ)
