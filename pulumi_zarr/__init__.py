@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 
 from .lookup import get_zarr_collection
 from .provider import ZarrCollectionProvider
-from .resource import ZarrCollection, ZarrCollectionArgs
+from .resource import ZarrCollection, ZarrCollectionArgs, ZarrCollectionArgsDict
 
 __all__ = [
     "ZarrCollection",
     "ZarrCollectionArgs",
+    "ZarrCollectionArgsDict",
     "ZarrCollectionProvider",
     "__version__",
     "get_zarr_collection",

@@ -6,12 +6,15 @@ import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, overload
 
 import pulumi
 import pulumi.dynamic
 
 from .provider import ZarrCollectionProvider
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 @dataclass
@@ -28,6 +31,23 @@ class ZarrCollectionArgs:
     ingestion_timeout_seconds: pulumi.Input[int] | None = None
     reingest_trigger: pulumi.Input[str] | None = None
     preflight: pulumi.Input[str] | None = None
+
+
+class _RequiredArgs(TypedDict):
+    name: pulumi.Input[str]
+    s3_bucket: pulumi.Input[str]
+    path: pulumi.Input[str]
+    crs: pulumi.Input[str]
+
+
+class ZarrCollectionArgsDict(_RequiredArgs, total=False):
+    """The inputs of :class:`ZarrCollection` as keywords (the same fields and types as
+    :class:`ZarrCollectionArgs`, None meaning unset; a test holds both to the schema)."""
+
+    wait_for_ingestion: pulumi.Input[bool] | None
+    ingestion_timeout_seconds: pulumi.Input[int] | None
+    reingest_trigger: pulumi.Input[str] | None
+    preflight: pulumi.Input[str] | None
 
 
 @contextmanager
@@ -68,6 +88,23 @@ class ZarrCollection(pulumi.dynamic.Resource, module="sentinelhub", name="ZarrCo
     max_meters_per_pixel: pulumi.Output[float | None]
     data_type: pulumi.Output[str]
 
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        args: ZarrCollectionArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Unpack[ZarrCollectionArgsDict],
+    ) -> None: ...
+
     def __init__(
         self,
         resource_name: str,
@@ -100,4 +137,4 @@ class ZarrCollection(pulumi.dynamic.Resource, module="sentinelhub", name="ZarrCo
         """A read-only reference to the existing collection ``id``: every output is read from
         the service; Pulumi never changes or deletes it."""
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        return ZarrCollection(resource_name, opts=merged)
+        return ZarrCollection(resource_name, None, merged)  # type: ignore[call-overload]

@@ -199,3 +199,33 @@ def test_the_template_is_well_formed():
     assert provider_keys <= {key for key, _ in SOURCES.values()}
     assert check_crs(config["crs"]["default"]) and config["sentinelhub:baseUrl"]["default"] == SH_EU
     assert ".venv/" in (TEMPLATE / ".gitignore").read_text().split()
+
+
+def test_mypy_strict_catches_a_misspelled_or_mistyped_input(release_python, tmp_path):
+    """The keyword form is typed from the schema's inputs: an IDE or mypy flags mistakes."""
+    pytest.importorskip("mypy", reason="mypy comes with the dev extra")
+    (tmp_path / "__main__.py").write_text(
+        "from pulumi_zarr import ZarrCollection\n"
+        'ZarrCollection("a", name="n", s3_bucket="b", path="p/", crs="c", wait_for_ingestion="y")\n'
+        'ZarrCollection("b", name="n", s3_bucket="b", path="p/", crz="c")\n'
+    )
+    cache = release_python.parents[1] / ".mypy_cache"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(cache),
+            "--python-executable",
+            str(release_python),
+            "__main__.py",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1, done.stdout
+    assert "__main__.py:2: error: No overload variant" in done.stdout
+    assert '__main__.py:3: error: Unexpected keyword argument "crz"' in done.stdout

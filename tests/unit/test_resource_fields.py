@@ -12,7 +12,7 @@ from typing import Any, get_args, get_origin
 
 import pulumi
 
-from pulumi_zarr.resource import ZarrCollection, ZarrCollectionArgs
+from pulumi_zarr.resource import ZarrCollection, ZarrCollectionArgs, ZarrCollectionArgsDict
 from pulumi_zarr.schema import ZarrCollectionInputs, ZarrCollectionOutputs
 
 NONE = type(None)
@@ -57,6 +57,19 @@ def test_args_are_the_schema_inputs():
         optional = not field.is_required()
         assert (NONE in _plain(hints[name])) is optional, name
         assert (fields[name].default is None) is optional, name
+
+
+def test_keyword_args_are_the_schema_inputs():
+    namespace = vars(sys.modules[ZarrCollectionArgsDict.__module__])
+    hints = {  # TypedDict keeps its (and its bases') annotations as forward references
+        name: eval(getattr(ref, "__forward_arg__", ref), namespace)
+        for name, ref in ZarrCollectionArgsDict.__annotations__.items()
+    }
+    assert sorted(hints) == sorted(ZarrCollectionInputs.model_fields)
+    for name, field in ZarrCollectionInputs.model_fields.items():
+        assert _plain(hints[name]) - {NONE} == _members(field.annotation) - {NONE}, name
+        required = name in ZarrCollectionArgsDict.__required_keys__
+        assert required is field.is_required(), name
 
 
 def test_resource_outputs_are_the_schema_inputs_and_outputs():
