@@ -12,6 +12,7 @@ host unpickles the provider (see the Benchmarks section of the README).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from .property_bags import unwrap, wrap
+from .property_bags import is_unknown, unwrap, wrap
 from .settings import PREFLIGHT_SOURCES, SOURCES, Settings, preflight_sources
 
 if TYPE_CHECKING:
@@ -49,9 +50,12 @@ class ZarrCollectionProvider(ResourceProvider):
         self.__init__()
 
     def configure(self, req: ConfigureRequest) -> None:
-        keys = (*SOURCES.values(), *PREFLIGHT_SOURCES.values())
-        self._config = {key: req.config.get(key) for key, _ in keys}
         import pulumi
+
+        from .profiles import PROFILE_CONFIG_KEY
+
+        keys = [key for key, _ in (*SOURCES.values(), *PREFLIGHT_SOURCES.values())]
+        self._config = {key: req.config.get(key) for key in (*keys, PROFILE_CONFIG_KEY)}
 
         from .logs import debug_http_from_environment, forward_progress
 
@@ -60,13 +64,13 @@ class ZarrCollectionProvider(ResourceProvider):
         forward_progress(pulumi.log.info)
         debug_http_from_environment()
 
-    def _settings(self) -> Settings:
-        return Settings.resolve(self._config, os.environ)
-
-    def _client(self) -> ZarrClient:
+    def _client(self, props: Mapping[str, Any]) -> ZarrClient:
+        """The client for a resource: its ``profile`` input, else the stack's settings."""
         from .client import shared_client
 
-        return shared_client(self._settings())
+        profile = props.get("profile")
+        profile = None if profile is None or is_unknown(profile) else str(profile)
+        return shared_client(Settings.resolve(self._config, os.environ, profile))
 
     @cached_property
     def _preflight(self) -> PreflightReporter:
@@ -82,11 +86,11 @@ class ZarrCollectionProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         from .schema import InputFailure, preflight_target, validate
 
-        # missing or wrong credentials fail at preview, not half-way through `up` (one token
-        # request per host process: the token is reused by every later call)
-        self._client().authenticate()
         plain, secret = unwrap(news)
         inputs, failures = validate(plain)
+        # missing or wrong credentials fail at preview, not half-way through `up` (one token
+        # request per credential and host process: later calls reuse the token)
+        self._client(inputs).authenticate()
         target = None if failures else preflight_target(inputs)
         if target:
             from .preflight import collection_findings  # zarr only when the check runs
@@ -108,14 +112,14 @@ class ZarrCollectionProvider(ResourceProvider):
         from .schema import parse_inputs
 
         plain, secret = unwrap(props)
-        collection_id, outs = lifecycle.create(self._client(), parse_inputs(plain))
+        collection_id, outs = lifecycle.create(self._client(plain), parse_inputs(plain))
         return CreateResult(collection_id, wrap({**plain, **outs}, secret))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         from . import lifecycle
 
         plain, secret = unwrap(props)
-        found = lifecycle.read(self._client(), id_, plain)
+        found = lifecycle.read(self._client(plain), id_, plain)
         if found is None:
             return ReadResult(None, {})  # gone: Pulumi drops it from the state
         inputs, outs = found
@@ -127,10 +131,10 @@ class ZarrCollectionProvider(ResourceProvider):
 
         old, _ = unwrap(olds)
         plain, secret = unwrap(news)
-        outs = lifecycle.update(self._client(), id_, old, parse_inputs(plain))
+        outs = lifecycle.update(self._client(plain), id_, old, parse_inputs(plain))
         return UpdateResult(wrap({**plain, **outs}, secret))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         from . import lifecycle
 
-        lifecycle.delete(self._client(), id_)
+        lifecycle.delete(self._client(unwrap(props)[0]), id_)

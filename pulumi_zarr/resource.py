@@ -31,6 +31,7 @@ class ZarrCollectionArgs:
     ingestion_timeout_seconds: pulumi.Input[int] | None = None
     reingest_trigger: pulumi.Input[str] | None = None
     preflight: pulumi.Input[str] | None = None
+    profile: pulumi.Input[str] | None = None
 
 
 class _RequiredArgs(TypedDict):
@@ -48,6 +49,7 @@ class ZarrCollectionArgsDict(_RequiredArgs, total=False):
     ingestion_timeout_seconds: pulumi.Input[int] | None
     reingest_trigger: pulumi.Input[str] | None
     preflight: pulumi.Input[str] | None
+    profile: pulumi.Input[str] | None
 
 
 @contextmanager
@@ -77,6 +79,7 @@ class ZarrCollection(pulumi.dynamic.Resource, module="sentinelhub", name="ZarrCo
     ingestion_timeout_seconds: pulumi.Output[int]
     reingest_trigger: pulumi.Output[str | None]
     preflight: pulumi.Output[str | None]
+    profile: pulumi.Output[str | None]
     status: pulumi.Output[str]
     ingestion_errors: pulumi.Output[str | None]
     array_names: pulumi.Output[list[str]]

@@ -106,12 +106,27 @@ class ZarrCollectionInputs(BaseModel):
             "'off' (default), 'warn' or 'error'.",
         ),
     )
+    profile: str | None = Field(
+        None,
+        **_on(
+            OnChange.REPLACE,
+            "A profile of sentinelhub-py's config.toml whose credentials and deployment this "
+            "collection uses (default: the stack's); only the name is stored.",
+        ),
+    )
 
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("name must not be empty or blank")
+        return value
+
+    @field_validator("profile")
+    @classmethod
+    def _profile(cls, value: str | None) -> str | None:
+        if value is not None and (not value.strip() or not value.isprintable()):
+            raise ValueError(f"profile must be a profile name of config.toml, got {value!r}")
         return value
 
     @field_validator("s3_bucket")
@@ -228,11 +243,16 @@ def provider_options(props: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def preflight_target(inputs: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The inputs that say which store is ingested how (those whose change replaces the
-    collection), when the ``preflight`` input asks for a check and all of them are known."""
+    """The inputs that say which store is ingested how (those the service stores whose change
+    replaces the collection), when the ``preflight`` input asks for a check and all of them
+    are known."""
     if inputs.get("preflight") not in ("warn", "error"):
         return None
-    target = {field: inputs.get(field) for field in fields_with(OnChange.REPLACE)}
+    target = {
+        field: inputs.get(field)
+        for field in fields_with(OnChange.REPLACE)
+        if field in SERVICE_FIELDS
+    }
     return None if any(map(is_unknown, target.values())) else target
 
 

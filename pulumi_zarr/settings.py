@@ -1,7 +1,7 @@
 """Where the API is and who we are: deployments, credentials and their sources.
 
-Settings come from Pulumi stack configuration (namespace ``sentinelhub``) with the
-environment variables sentinelhub-py uses as fallbacks.
+Settings come from Pulumi stack configuration (namespace ``sentinelhub``), then ``SH_*``
+environment variables, then sentinelhub-py's profiles (:mod:`pulumi_zarr.profiles`).
 """
 
 from __future__ import annotations
@@ -138,9 +138,20 @@ class Settings:
         return self.base_url + self.api_prefix
 
     @classmethod
-    def resolve(cls, config: Mapping[str, Any], env: Mapping[str, str]) -> Settings:
-        """Settings from stack config (``sentinelhub:*``), falling back to ``SH_*`` variables."""
-        values = lookup(SOURCES, config, env)
+    def resolve(
+        cls, config: Mapping[str, Any], env: Mapping[str, str], profile: str | None = None
+    ) -> Settings:
+        """Settings from stack config (``sentinelhub:*``), falling back to ``SH_*`` variables
+        and then to sentinelhub-py's default profile. A chosen profile (``profile``, else
+        ``sentinelhub:profile``, else ``SH_PROFILE``) wins over all of them."""
+        from .profiles import PROFILE_CONFIG_KEY, PROFILE_VARIABLE, profile_settings
+
+        chosen = profile or config.get(PROFILE_CONFIG_KEY) or env.get(PROFILE_VARIABLE) or None
+        values = {
+            **profile_settings(None, env),
+            **lookup(SOURCES, config, env),
+            **(profile_settings(str(chosen), env) if chosen else {}),
+        }
         missing = [name for name in ("client_id", "client_secret") if name not in values]
         if missing:
             ways = "; ".join(
@@ -149,7 +160,9 @@ class Settings:
                 for n in missing
             )
             raise ConfigurationError(
-                "Sentinel Hub credentials are missing: " + ", ".join(missing) + f". Set {ways}."
+                "Sentinel Hub credentials are missing: " + ", ".join(missing) + f". Set {ways}"
+                " (or name a sentinelhub-py profile: the `profile` input, sentinelhub:profile "
+                "or SH_PROFILE)."
             )
         tuning: dict[str, Any] = {}
         for name, var, kind in TUNING:

@@ -10,7 +10,7 @@ GOOD = {"name": "Cube", "s3_bucket": "my-bucket", "path": "cubes/a.zarr/", "crs"
 
 
 def test_change_kinds_are_declared_by_the_schema():
-    assert set(fields_with(OnChange.REPLACE)) == {"s3_bucket", "path", "crs"}
+    assert set(fields_with(OnChange.REPLACE)) == {"s3_bucket", "path", "crs", "profile"}
     assert on_change("name") is OnChange.RENAME
     assert on_change("reingest_trigger") is OnChange.REINGEST
     assert {f for f in INPUT_FIELDS if on_change(f) is OnChange.STATE} == {
