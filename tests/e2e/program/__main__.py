@@ -3,7 +3,8 @@
 ``collections`` (JSON): logical name -> ZarrCollection inputs, plus optional ``options``
 (ResourceOptions keywords) or ``get`` (an id: a read-only reference). ``many`` (JSON):
 ``{"count": N, "s3_bucket": ..., "path": ...}`` adds N collections ``many-<i>`` that do not
-wait for ingestion (scale runs).
+wait for ingestion (scale runs). ``resource``: ``native`` declares them with the native
+provider's class (NativeZarrCollection) instead of the dynamic one.
 """
 
 import json
@@ -11,16 +12,18 @@ import json
 import pulumi
 
 from pulumi_zarr import ZarrCollection, ZarrCollectionArgs
+from pulumi_zarr.native import NativeZarrCollection
 
 config = pulumi.Config()
+Collection = NativeZarrCollection if config.get("resource") == "native" else ZarrCollection
 
 for logical, spec in json.loads(config.get("collections") or "{}").items():
     spec = dict(spec)
     if "get" in spec:
-        cube = ZarrCollection.get(logical, spec["get"])
+        cube = Collection.get(logical, spec["get"])
     else:
         options = pulumi.ResourceOptions(**spec.pop("options", {}))
-        cube = ZarrCollection(logical, ZarrCollectionArgs(**spec), opts=options)
+        cube = Collection(logical, ZarrCollectionArgs(**spec), opts=options)
     pulumi.export(
         logical,
         {
@@ -41,7 +44,7 @@ for logical, spec in json.loads(config.get("collections") or "{}").items():
 many = json.loads(config.get("many") or "{}")
 if many:
     cubes = [
-        ZarrCollection(
+        Collection(
             f"many-{i}",
             ZarrCollectionArgs(
                 name=f"{many.get('prefix', 'many')} {i}",
