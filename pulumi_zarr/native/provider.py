@@ -10,10 +10,11 @@ What is particular to the plugin, and nothing else:
   sized for waiting rather than for CPUs, so that many creates wait at once and the event loop
   stays free to answer every other call, Cancel included;
 * preview calls (``preview=True``) change nothing: they answer what the state will look like;
-* import: ``read`` with no state answers the collection's inputs as well as its outputs. The
-  inputs the service does not store (``waitForIngestion``, ``ingestionTimeoutSeconds``,
-  ``reingestTrigger``, ``preflight``) are their defaults then: a program that imports with other
-  values shows them as a diff, which Pulumi refuses to import (README: "Native provider");
+* import: ``read`` with no state answers the inputs the service stores (name, bucket, path,
+  CRS) and the outputs. The provider's own inputs (``waitForIngestion``,
+  ``ingestionTimeoutSeconds``, ``preflight``, ``reingestTrigger``) cannot be read back and take
+  their defaults: a program that imports with other values shows them as a diff (README:
+  "Native provider", Import);
 * a state the dynamic resource wrote (snake_case names, ``__provider``), reached through the
   alias the typed class and the schema declare, diffs as an update that rewrites the state
   and changes nothing on the service.
