@@ -6,7 +6,7 @@ import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, TypedDict, overload
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 
 import pulumi
 import pulumi.dynamic
@@ -68,8 +68,12 @@ def _pickler_restored() -> Iterator[None]:
             setattr(pickle._Pickler, name, method)
 
 
-class ZarrCollection(pulumi.dynamic.Resource, module="sentinelhub", name="ZarrCollection"):
-    """A Sentinel Hub Zarr collection, ingested from a Zarr group in an S3 bucket."""
+_R = TypeVar("_R", bound="ZarrCollectionProperties")
+
+
+class ZarrCollectionProperties:
+    """The properties of a Zarr collection resource, dynamic or native: its inputs and outputs,
+    as typed outputs (the schema's models declare them; a test keeps the two the same)."""
 
     name: pulumi.Output[str]
     s3_bucket: pulumi.Output[str]
@@ -90,6 +94,46 @@ class ZarrCollection(pulumi.dynamic.Resource, module="sentinelhub", name="ZarrCo
     bands: pulumi.Output[dict[str, dict[str, Any]] | None]
     max_meters_per_pixel: pulumi.Output[float | None]
     data_type: pulumi.Output[str]
+
+    @classmethod
+    def get(
+        cls: type[_R],
+        resource_name: str,
+        id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> _R:
+        """A read-only reference to the existing collection ``id``: every output is read from
+        the service; Pulumi never changes or deletes it."""
+        merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+        return cls(resource_name, opts=merged)  # type: ignore[call-arg]  # the resource classes
+
+
+def resource_properties(
+    kind: str, args: ZarrCollectionArgs | None, kwargs: dict[str, Any]
+) -> dict[str, Any]:
+    """The property map a resource class registers: the inputs given (as ``args`` or keywords)
+    and every other input and output as None, so that each resolves as an output (``.name`` on
+    a ``get`` reference too); None values are not sent as inputs. ``kind``: the class's name,
+    for the error about an unknown keyword."""
+    from .schema import INPUT_FIELDS, OUTPUT_FIELDS  # pydantic: not at import time
+
+    given = {k: v for k, v in asdict(args).items() if v is not None} if args else {}
+    unknown = set(kwargs) - set(INPUT_FIELDS)
+    if unknown:
+        raise TypeError(
+            f"{kind} got unexpected input(s) {', '.join(sorted(unknown))}; "
+            f"inputs are {', '.join(INPUT_FIELDS)}"
+        )
+    given.update({k: v for k, v in kwargs.items() if v is not None})
+    props: dict[str, Any] = {field: None for field in (*INPUT_FIELDS, *OUTPUT_FIELDS)}
+    props.update(given)
+    return props
+
+
+class ZarrCollection(
+    ZarrCollectionProperties, pulumi.dynamic.Resource, module="sentinelhub", name="ZarrCollection"
+):
+    """A Sentinel Hub Zarr collection, ingested from a Zarr group in an S3 bucket."""
 
     @overload
     def __init__(
@@ -116,28 +160,6 @@ class ZarrCollection(pulumi.dynamic.Resource, module="sentinelhub", name="ZarrCo
         **kwargs: Any,
     ) -> None:
         """``ZarrCollection(name, ZarrCollectionArgs(...))`` or with the inputs as keywords."""
-        from .schema import INPUT_FIELDS, OUTPUT_FIELDS  # pydantic: not at import time
-
-        given = {k: v for k, v in asdict(args).items() if v is not None} if args else {}
-        unknown = set(kwargs) - set(INPUT_FIELDS)
-        if unknown:
-            raise TypeError(
-                f"ZarrCollection got unexpected input(s) {', '.join(sorted(unknown))}; "
-                f"inputs are {', '.join(INPUT_FIELDS)}"
-            )
-        given.update({k: v for k, v in kwargs.items() if v is not None})
-        # Every field, given or not, is declared so that it resolves as an output (`.name`
-        # on a `get` reference too); None values are not sent as inputs.
-        props: dict[str, Any] = {field: None for field in (*INPUT_FIELDS, *OUTPUT_FIELDS)}
-        props.update(given)
+        props = resource_properties("ZarrCollection", args, kwargs)
         with _pickler_restored():
             super().__init__(ZarrCollectionProvider(), resource_name, props, opts)
-
-    @staticmethod
-    def get(
-        resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
-    ) -> ZarrCollection:
-        """A read-only reference to the existing collection ``id``: every output is read from
-        the service; Pulumi never changes or deletes it."""
-        merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        return ZarrCollection(resource_name, None, merged)  # type: ignore[call-overload]

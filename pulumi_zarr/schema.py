@@ -85,25 +85,52 @@ class ZarrCollectionInputs(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(**_on(OnChange.RENAME, "Collection name."))
-    s3_bucket: str = Field(**_on(OnChange.REPLACE, "S3 bucket holding the Zarr group."))
-    path: str = Field(**_on(OnChange.REPLACE, "Prefix of the Zarr group in the bucket."))
-    crs: str = Field(**_on(OnChange.REPLACE, "Native CRS as an opengis EPSG URL."))
+    name: str = Field(
+        **_on(OnChange.RENAME, "Name of the collection, as Sentinel Hub shows it; not blank.")
+    )
+    s3_bucket: str = Field(
+        **_on(OnChange.REPLACE, "S3 bucket holding the Zarr group (S3 bucket naming rules).")
+    )
+    path: str = Field(
+        **_on(
+            OnChange.REPLACE,
+            "Prefix of the Zarr group inside the bucket: ends with '/', does not start with "
+            "'/', no empty, '.' or '..' segments; e.g. 'cubes/my-cube.zarr/'.",
+        )
+    )
+    crs: str = Field(**_on(OnChange.REPLACE, f"Native CRS of the data: {ALLOWED_CRS_TEXT}."))
     wait_for_ingestion: bool = Field(
-        True, **_on(OnChange.STATE, "Wait until ingestion ends (INGESTED or FAILED).")
+        True,
+        **_on(
+            OnChange.STATE,
+            "Whether create and re-ingest wait until ingestion ends (INGESTED or FAILED). "
+            "Without waiting they return at once; follow `status` with `pulumi refresh`.",
+        ),
     )
     ingestion_timeout_seconds: int = Field(
-        1800, gt=0, le=7 * 24 * 3600, **_on(OnChange.STATE, "How long to wait for ingestion.")
+        1800,
+        gt=0,
+        le=7 * 24 * 3600,
+        **_on(
+            OnChange.STATE,
+            "How long create and re-ingest wait for ingestion at most, in seconds (up to 7 "
+            "days). A create that times out deletes the collection it made.",
+        ),
     )
     reingest_trigger: str | None = Field(
-        None, **_on(OnChange.REINGEST, "Any string; changing it re-ingests in place.")
+        None,
+        **_on(
+            OnChange.REINGEST,
+            "Any string, e.g. the date of the newest time step in the store.",
+        ),
     )
     preflight: str | None = Field(
         None,
         **_on(
             OnChange.STATE,
             "Check the Zarr group against the ingestion rules in `check` (preview): "
-            "'off' (default), 'warn' or 'error'.",
+            "'off' (default), 'warn' (violations are warnings) or 'error' (violations fail "
+            "the check, before any API call).",
         ),
     )
     profile: str | None = Field(
@@ -259,18 +286,32 @@ def preflight_target(inputs: Mapping[str, Any]) -> dict[str, Any] | None:
 class ZarrCollectionOutputs(BaseModel):
     """Outputs computed by the service, besides the resource id."""
 
-    status: str = Field(description="CREATED, INGESTING, INGESTED or FAILED.")
+    status: str = Field(description="Ingestion status: CREATED, INGESTING, INGESTED or FAILED.")
     ingestion_errors: str | None = Field(
-        None, description="Why ingestion failed or skipped arrays."
+        None, description="Why ingestion failed, or which arrays it skipped and why."
     )
-    array_names: list[str] = Field(default_factory=list, description="Every ingested data array.")
-    envelope: dict[str, Any] | None = Field(None, description="GeoJSON Polygon, native CRS.")
-    width: int | float | None = Field(None, description="Width in pixels.")
-    height: int | float | None = Field(None, description="Height in pixels.")
-    created: str | None = Field(None, description="Creation time.")
-    bands: dict[str, dict[str, Any]] | None = Field(None, description="Band formats by name.")
-    max_meters_per_pixel: float | None = Field(None, description="Coarsest resolution allowed.")
-    data_type: str = Field(description="`zarr-<id>`, the data type for Process API requests.")
+    array_names: list[str] = Field(
+        default_factory=list, description="Every ingested data array (all pages)."
+    )
+    envelope: dict[str, Any] | None = Field(
+        None, description="Extent of the data: a GeoJSON Polygon in the native CRS."
+    )
+    width: int | float | None = Field(None, description="Width of the data in pixels.")
+    height: int | float | None = Field(None, description="Height of the data in pixels.")
+    created: str | None = Field(None, description="When the collection was created (ISO 8601).")
+    bands: dict[str, dict[str, Any]] | None = Field(
+        None,
+        description="Format of each band (ingested array) by name: bit_depth, sample_format, "
+        "no_data.",
+    )
+    max_meters_per_pixel: float | None = Field(
+        None,
+        description="Coarsest resolution Process API requests may ask for, in meters per pixel.",
+    )
+    data_type: str = Field(
+        description="`zarr-<id>`: the `input.data.type` of Process API requests for this "
+        "collection."
+    )
 
     @classmethod
     def from_service(cls, collection: Collection, array_names: list[str]) -> ZarrCollectionOutputs:

@@ -1,12 +1,21 @@
-"""Quickstart: one Zarr collection, exporting its status and array names."""
+"""Quickstart: one Zarr collection, exporting its status and array names.
+
+`pulumi config set provider native` declares it with the native provider's class
+(NativeZarrCollection, served by the `pulumi-resource-sentinelhub` plugin: see Pulumi.yaml)
+instead of the dynamic ZarrCollection; both take the same arguments and have the same outputs.
+"""
 
 import pulumi
 
 from pulumi_zarr import ZarrCollection, ZarrCollectionArgs
+from pulumi_zarr.native import NativeZarrCollection
 
 config = pulumi.Config()
+Collection: type[ZarrCollection] | type[NativeZarrCollection] = (
+    NativeZarrCollection if config.get("provider") == "native" else ZarrCollection
+)
 
-cube = ZarrCollection(
+cube = Collection(
     "cube",
     ZarrCollectionArgs(
         name=config.get("name") or "My Collection",

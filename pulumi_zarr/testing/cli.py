@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,6 +61,29 @@ def project_file(name: str) -> str:
     )
 
 
+#: The native provider's plugin executable (a console script of pulumi-zarr).
+NATIVE_PLUGIN = "pulumi-resource-sentinelhub"
+
+
+def native_plugins() -> dict[str, Path]:
+    """``plugins`` for :class:`Stack`: the native provider's plugin installed beside this
+    interpreter (the venv's bin folder, where pip puts console scripts)."""
+    folder = Path(sys.executable).parent
+    if not (folder / NATIVE_PLUGIN).is_file():
+        raise FileNotFoundError(
+            f"{NATIVE_PLUGIN} is not in {folder}: install pulumi-zarr into this environment "
+            "(pip install -e .)"
+        )
+    return {"sentinelhub": folder}
+
+
+def plugins_block(plugins: Mapping[str, Path]) -> str:
+    """A Pulumi.yaml ``plugins`` section: provider name -> the folder of its plugin executable
+    (project plugins: found there, before PATH and the plugin cache)."""
+    entries = "".join(f"    - name: {name}\n      path: {path}\n" for name, path in plugins.items())
+    return f"plugins:\n  providers:\n{entries}"
+
+
 class Stack:
     """One project folder, one stack, its own backend and PULUMI_HOME under ``root``."""
 
@@ -72,10 +97,15 @@ class Stack:
         stack: str = "e2e",
         env: dict[str, str] | None = None,
         echo: bool = False,
+        own_project_file: bool = False,
+        plugins: Mapping[str, Path] | None = None,
     ) -> None:
-        """``program``: a Python program folder, run with this interpreter's environment (None:
-        an empty project folder, e.g. for ``pulumi new``); ``echo``: print each command and
-        its output as it runs (for demos)."""
+        """``program``: the program folder (None: an empty project folder, e.g. for ``pulumi
+        new``); a Python program runs with this interpreter's environment. ``echo``: print each
+        command and its output as it runs (for demos). ``own_project_file``: keep the program's
+        Pulumi.yaml (e.g. a YAML program; its ``name`` is the project) instead of writing one
+        for a Python program. ``plugins``: provider plugins to declare in Pulumi.yaml
+        (:func:`plugins_block`)."""
         self.cli, self.root, self.stack, self.echo = cli, root, stack, echo
         self.dir = root / "project"
         if program is None:
@@ -83,7 +113,14 @@ class Stack:
         else:
             shutil.copytree(program, self.dir, ignore=shutil.ignore_patterns("__pycache__"))
             (self.dir / "requirements.txt").unlink(missing_ok=True)
-            (self.dir / "Pulumi.yaml").write_text(project_file(project))
+            project_yaml = self.dir / "Pulumi.yaml"
+            if own_project_file:
+                found = re.search(r"^name:\s*(\S+)", project_yaml.read_text(), re.MULTILINE)
+                project = found.group(1) if found else project
+            else:
+                project_yaml.write_text(project_file(project))
+            if plugins:
+                project_yaml.write_text(project_yaml.read_text() + plugins_block(plugins))
         self.project = project
         (root / "state").mkdir(exist_ok=True)
         inherited = {

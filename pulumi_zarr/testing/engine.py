@@ -20,12 +20,18 @@ and makes the engine's calls with properties serialized the way the engine does 
 Failed calls raise :class:`ProviderError` with the host's error text (a traceback whose
 tail is the exception line). Plain dicts in, plain dicts out; ``__provider`` is added to
 what is sent and removed from what is returned (it is always the string sent).
+
+:meth:`ProviderHost.native` drives the native plugin (``pulumi-resource-sentinelhub``) the same
+way: no ``__provider``; Configure's arguments keyed by variable name (``clientId``), as the
+engine sends a native provider its inputs; resource calls carry a real URN (the plugin reads the
+type from it) and, since the plugin accepts secrets, keep them wrapped.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import os
 import re
 import selectors
@@ -39,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+from google.protobuf import empty_pb2
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
@@ -195,6 +202,9 @@ class ProviderHost:
         call_timeout: float = 120.0,
         start_timeout: float = 30.0,
         cwd: Path | str | None = None,
+        command: list[str] | None = None,
+        urn: str = "urn",
+        namespaced_args: bool = True,
     ) -> None:
         if secrets not in ("engine", "keep"):
             raise ValueError("secrets must be 'engine' or 'keep'")
@@ -215,6 +225,13 @@ class ProviderHost:
         self.call_timeout = call_timeout
         self.start_timeout = start_timeout
         self.cwd = str(cwd or Path.cwd())
+        #: what runs: the SDK's dynamic provider host unless told otherwise
+        self.command = command or [sys.executable, "-u", "-m", "pulumi.dynamic"]
+        #: the URN of resource calls that name none
+        self.urn = urn
+        #: Configure's arguments keyed ``namespace:key`` (dynamic host) or ``key`` (a native
+        #: provider's inputs)
+        self.namespaced_args = namespaced_args
         self.accept_secrets = False
         self.calls: list[str] = []
         self.process: subprocess.Popen[bytes] | None = None
@@ -234,7 +251,7 @@ class ProviderHost:
     def start(self) -> None:
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
         self.process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.dynamic"],
+            self.command,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
             stdin=subprocess.DEVNULL,
@@ -340,23 +357,24 @@ class ProviderHost:
         for key, value in config.items():
             namespace, _, name = key.partition(":")
             variables[f"{namespace}:config:{name}"] = str(rpc.unwrap_rpc_secret(value))
+        args = {k if self.namespaced_args else k.partition(":")[2]: v for k, v in config.items()}
         response = self._call(
             "Configure",
             provider_pb2.ConfigureRequest(
-                variables=variables, args=serialize(dict(config)), acceptSecrets=True
+                variables=variables, args=serialize(args), acceptSecrets=True
             ),
         )
         self.accept_secrets = bool(response.acceptSecrets)
         return self.accept_secrets
 
     def check(
-        self, olds: dict[str, Any], news: dict[str, Any], *, urn: str = "urn"
+        self, olds: dict[str, Any], news: dict[str, Any], *, urn: str | None = None
     ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         """Check(olds = old inputs or {}, news = the program's inputs) → (inputs, failures)."""
         response = self._call(
             "Check",
             provider_pb2.CheckRequest(
-                urn=urn,
+                urn=urn or self.urn,
                 olds=self._props(olds) if olds else serialize({}),
                 news=self._props(news),
             ),
@@ -365,13 +383,13 @@ class ProviderHost:
         return self._result(response.inputs), failures
 
     def diff(
-        self, id_: str, olds: dict[str, Any], news: dict[str, Any], *, urn: str = "urn"
+        self, id_: str, olds: dict[str, Any], news: dict[str, Any], *, urn: str | None = None
     ) -> Diff:
         """Diff(id, olds = old *outputs*, news = checked inputs)."""
         response = self._call(
             "Diff",
             provider_pb2.DiffRequest(
-                id=id_, urn=urn, olds=self._props(olds), news=self._props(news)
+                id=id_, urn=urn or self.urn, olds=self._props(olds), news=self._props(news)
             ),
         )
         return Diff(
@@ -382,11 +400,14 @@ class ProviderHost:
             list(response.diffs),
         )
 
-    def create(self, props: dict[str, Any], *, urn: str = "urn") -> tuple[str, dict[str, Any]]:
+    def create(
+        self, props: dict[str, Any], *, urn: str | None = None, preview: bool = False
+    ) -> tuple[str, dict[str, Any]]:
         """Create(checked inputs) → (id, outputs)."""
-        response = self._call(
-            "Create", provider_pb2.CreateRequest(urn=urn, properties=self._props(props))
+        request = provider_pb2.CreateRequest(
+            urn=urn or self.urn, properties=self._props(props), preview=preview
         )
+        response = self._call("Create", request)
         return response.id, self._result(response.properties)
 
     def read(
@@ -395,7 +416,7 @@ class ProviderHost:
         props: dict[str, Any],
         inputs: dict[str, Any] | None = None,
         *,
-        urn: str = "urn",
+        urn: str | None = None,
     ) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
         """Read(id, properties = old outputs, or {} for import/get; inputs) →
         (id or "" when gone, outputs, inputs the provider returned or None).
@@ -404,7 +425,7 @@ class ProviderHost:
         """
         request = provider_pb2.ReadRequest(
             id=id_,
-            urn=urn,
+            urn=urn or self.urn,
             properties=self._props(props) if props else serialize({}),
         )
         if inputs is not None:
@@ -419,20 +440,52 @@ class ProviderHost:
         olds: dict[str, Any],
         news: dict[str, Any],
         *,
-        urn: str = "urn",
+        urn: str | None = None,
         old_inputs: dict[str, Any] | None = None,
+        preview: bool = False,
     ) -> dict[str, Any]:
         """Update(id, olds = old outputs, news = checked inputs) → outputs."""
         request = provider_pb2.UpdateRequest(
-            id=id_, urn=urn, olds=self._props(olds), news=self._props(news)
+            id=id_,
+            urn=urn or self.urn,
+            olds=self._props(olds),
+            news=self._props(news),
+            preview=preview,
         )
         if old_inputs is not None:
             request.old_inputs.CopyFrom(self._props(old_inputs))
         response = self._call("Update", request)
         return self._result(response.properties)
 
-    def delete(self, id_: str, props: dict[str, Any], *, urn: str = "urn") -> None:
+    def delete(self, id_: str, props: dict[str, Any], *, urn: str | None = None) -> None:
         """Delete(id, properties = outputs)."""
-        self._call(
-            "Delete", provider_pb2.DeleteRequest(id=id_, urn=urn, properties=self._props(props))
+        request = provider_pb2.DeleteRequest(
+            id=id_, urn=urn or self.urn, properties=self._props(props)
         )
+        self._call("Delete", request)
+
+    def get_schema(self) -> dict[str, Any]:
+        """GetSchema → the package schema."""
+        response = self._call("GetSchema", provider_pb2.GetSchemaRequest(version=0))
+        return json.loads(response.schema)
+
+    def plugin_info(self) -> str:
+        """GetPluginInfo → the plugin's version."""
+        return self._call("GetPluginInfo", empty_pb2.Empty()).version
+
+    def cancel(self) -> None:
+        """Cancel (the engine's signal to stop, e.g. on Ctrl-C)."""
+        self._call("Cancel", empty_pb2.Empty())
+
+    @classmethod
+    def native(cls, **options: Any) -> ProviderHost:
+        """The native plugin (``python -m pulumi_zarr.native``, what the console script
+        ``pulumi-resource-sentinelhub`` runs) instead of the dynamic provider host."""
+        from ..native.names import TOKEN
+
+        defaults: dict[str, Any] = {
+            "command": [sys.executable, "-m", "pulumi_zarr.native", "127.0.0.1:0"],
+            "urn": f"urn:pulumi:test::{options.get('project', 'zarr-test')}::{TOKEN}::cube",
+            "namespaced_args": False,
+        }
+        return cls("", **{**defaults, **options})

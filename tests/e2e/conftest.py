@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from harness.api import ZarrApi
 from harness.fixtures import CRS_4326, write_good_cube
+from harness.measure import unique
 
 from pulumi_zarr.testing.cli import Stack
 
@@ -96,8 +97,12 @@ def stack_factory(
         config: dict[str, Any] | None = None,
         secret: str = PLANTED_SECRET,
         env: dict[str, str] | None = None,
+        **options: Any,
     ) -> Stack:
-        stack = Stack(pulumi_cli, tmp_path / f"ws{len(made)}", program, project=project, env=env)
+        """``options``: more keywords of :class:`Stack` (own_project_file, plugins)."""
+        stack = Stack(
+            pulumi_cli, tmp_path / f"ws{len(made)}", program, project=project, env=env, **options
+        )
         stack.init(
             {
                 "sentinelhub:baseUrl": emu.url,
@@ -117,6 +122,17 @@ def stack_factory(
             hits = (text.find(leak) for leak in leaks)
             found = [text[max(0, i - 300) : i + 40] for i in hits if i >= 0]
             assert not found, f"secret or token found in the {where}: {found}"
+
+
+@pytest.fixture
+def existing(api: ZarrApi) -> Iterator[dict[str, Any]]:
+    """A collection made outside Pulumi, ingested; deleted afterwards if still there."""
+    name = unique("existing")
+    made = api.create(name, BUCKET, GOOD, CRS_4326)
+    api.wait_final(made["id"])
+    yield made
+    if api.get(made["id"]) is not None:
+        api.delete(made["id"])
 
 
 def spec(name: str, path: str = GOOD, **extra: Any) -> dict[str, Any]:

@@ -11,26 +11,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from harness.measure import unique
 
 from pulumi_zarr.client import ZarrClient
 from pulumi_zarr.import_file import import_document, resource_type
 from pulumi_zarr.settings import Settings
 
-from .conftest import BUCKET, CLIENT_ID, GOOD, PLANTED_SECRET, collections_named, spec
+from .conftest import CLIENT_ID, PLANTED_SECRET, collections_named, spec
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def existing(api):
-    """A collection made outside Pulumi, ingested; deleted afterwards if still there."""
-    name = unique("existing")
-    made = api.create(name, BUCKET, GOOD, spec(name)["crs"])
-    api.wait_final(made["id"])
-    yield made
-    if api.get(made["id"]) is not None:
-        api.delete(made["id"])
 
 
 def test_the_import_option_fails_for_a_dynamic_resource(stack_factory, api, existing):

@@ -12,7 +12,13 @@ from typing import Any, get_args, get_origin
 
 import pulumi
 
-from pulumi_zarr.resource import ZarrCollection, ZarrCollectionArgs, ZarrCollectionArgsDict
+from pulumi_zarr.native import NativeZarrCollection
+from pulumi_zarr.resource import (
+    ZarrCollection,
+    ZarrCollectionArgs,
+    ZarrCollectionArgsDict,
+    ZarrCollectionProperties,
+)
 from pulumi_zarr.schema import ZarrCollectionInputs, ZarrCollectionOutputs
 
 NONE = type(None)
@@ -75,7 +81,13 @@ def test_keyword_args_are_the_schema_inputs():
 def test_resource_outputs_are_the_schema_inputs_and_outputs():
     hints = {
         name: _plain(tp)
-        for name, tp in _own_hints(ZarrCollection).items()
+        for name, tp in _own_hints(ZarrCollectionProperties).items()
         if get_origin(tp) is pulumi.Output
     }
     assert hints == {**_schema(ZarrCollectionInputs), **_schema(ZarrCollectionOutputs)}
+
+
+def test_both_resource_classes_have_those_outputs():
+    for cls in (ZarrCollection, NativeZarrCollection):
+        assert issubclass(cls, ZarrCollectionProperties)
+        assert "__annotations__" not in vars(cls) or not vars(cls)["__annotations__"]

@@ -4,7 +4,8 @@
 (ResourceOptions keywords) or ``get`` (an id: a read-only reference). ``many`` (JSON):
 ``{"count": N, "s3_bucket": ..., "path": ...}`` adds N collections ``many-<i>`` that do not
 wait for ingestion (scale runs). ``lookups`` (JSON): export name -> ``get_zarr_collection``
-keywords (``name`` or ``id``).
+keywords (``name`` or ``id``). ``resource``: ``native`` declares the collections with the
+native provider's class (NativeZarrCollection) instead of the dynamic one.
 """
 
 import json
@@ -12,16 +13,18 @@ import json
 import pulumi
 
 from pulumi_zarr import ZarrCollection, ZarrCollectionArgs, get_zarr_collection
+from pulumi_zarr.native import NativeZarrCollection
 
 config = pulumi.Config()
+Collection = NativeZarrCollection if config.get("resource") == "native" else ZarrCollection
 
 for logical, spec in json.loads(config.get("collections") or "{}").items():
     spec = dict(spec)
     if "get" in spec:
-        cube = ZarrCollection.get(logical, spec["get"])
+        cube = Collection.get(logical, spec["get"])
     else:
         options = pulumi.ResourceOptions(**spec.pop("options", {}))
-        cube = ZarrCollection(logical, ZarrCollectionArgs(**spec), opts=options)
+        cube = Collection(logical, ZarrCollectionArgs(**spec), opts=options)
     pulumi.export(
         logical,
         {
@@ -42,7 +45,7 @@ for logical, spec in json.loads(config.get("collections") or "{}").items():
 many = json.loads(config.get("many") or "{}")
 if many:
     cubes = [
-        ZarrCollection(
+        Collection(
             f"many-{i}",
             ZarrCollectionArgs(
                 name=f"{many.get('prefix', 'many')} {i}",

@@ -1,0 +1,22 @@
+"""``pulumi-resource-sentinelhub ENGINE_ADDRESS``: the plugin process the engine starts.
+
+It prints the port it serves on as the first line of stdout (nothing may be printed before).
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    from pulumi.provider.experimental.server import main as serve
+
+    import pulumi_zarr
+
+    from .provider import NativeProvider
+
+    serve(sys.argv[1:], pulumi_zarr.__version__, NativeProvider())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""The plugin's configuration: the ``sentinelhub:*`` keys and environment fallbacks of
+:mod:`pulumi_zarr.settings`, as package-schema variables and from a Configure request.
+
+The keys, their environment variables and how they resolve are settings.py's (``SOURCES``,
+``PREFLIGHT_SOURCES``, ``Settings.resolve``); this module adds only what the schema needs: a
+description of each, and which are secret (the fields ``Settings`` keeps out of its repr).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi.provider.experimental.property_value import PropertyValue
+
+from ..endpoints import API_PREFIXES, LEGACY_PREFIX, TOKEN_PATH
+from ..property_bags import is_unknown
+from ..settings import CDSE, PREFLIGHT_SOURCES, SH_EU, SH_US_WEST, SOURCES, Settings
+from .names import PACKAGE
+from .values import plain
+
+#: What each setting is, by setting name (settings.py's SOURCES and PREFLIGHT_SOURCES).
+DESCRIPTIONS: dict[str, str] = {
+    "client_id": "OAuth client id of the Sentinel Hub account that owns the collections.",
+    "client_secret": "OAuth client secret of that client.",
+    "base_url": (
+        f"Base URL of the deployment: {SH_EU} (default), {SH_US_WEST}, {CDSE}, or a local "
+        "emulator on http://127.0.0.1."
+    ),
+    "token_url": (
+        "OAuth token URL. Default: the deployment's own, or "
+        f"`<baseUrl>{TOKEN_PATH}` for any other base URL."
+    ),
+    "api_prefix": (
+        f"Path prefix of the Zarr Import API: {' or '.join(API_PREFIXES)} (default "
+        f"{LEGACY_PREFIX})."
+    ),
+    "s3_endpoint": (
+        "For the `preflight` input: an S3-compatible endpoint to read the Zarr stores from "
+        "(default: AWS, with the standard AWS credentials)."
+    ),
+    "buckets_dir": (
+        "For the `preflight` input: a local folder whose sub-folders are the buckets (the "
+        "emulator's layout), read instead of S3."
+    ),
+}
+
+#: Settings that are secret: those ``Settings`` keeps out of its repr.
+SECRET_SETTINGS = frozenset(f.name for f in dataclasses.fields(Settings) if not f.repr)
+
+
+def _sources() -> dict[str, tuple[str, str]]:
+    return {**SOURCES, **PREFLIGHT_SOURCES}
+
+
+def variable_name(key: str) -> str:
+    """``sentinelhub:clientId`` → ``clientId``."""
+    namespace, _, name = key.partition(":")
+    if namespace != PACKAGE:
+        raise ValueError(f"config key {key!r} is not in the {PACKAGE!r} namespace")
+    return name
+
+
+def variables() -> dict[str, dict[str, Any]]:
+    """The package schema's config variables (and the provider's input properties)."""
+    specs: dict[str, dict[str, Any]] = {}
+    for setting, (key, env) in _sources().items():
+        spec: dict[str, Any] = {
+            "type": "string",
+            "description": f"{DESCRIPTIONS[setting]} Environment fallback: `{env}`.",
+        }
+        if setting in SECRET_SETTINGS:
+            spec["secret"] = True
+        specs[variable_name(key)] = spec
+    return specs
+
+
+def stack_config(args: Mapping[str, PropertyValue]) -> dict[str, Any]:
+    """The ``sentinelhub:*`` stack configuration from a Configure request's arguments (the
+    provider's inputs: ``clientId``, or ``sentinelhub:clientId``), secrets unwrapped."""
+    config: dict[str, Any] = {}
+    for name, value in args.items():
+        unwrapped = plain(value)
+        if isinstance(unwrapped, str) and not is_unknown(unwrapped):
+            config[f"{PACKAGE}:{name.removeprefix(PACKAGE + ':')}"] = unwrapped
+    return config

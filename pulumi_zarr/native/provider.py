@@ -1,0 +1,219 @@
+"""The native ``sentinelhub`` provider: a thin adapter from the engine's gRPC calls (through
+``pulumi.provider.experimental``) to :class:`~pulumi_zarr.operations.Operations`, the same
+calls the dynamic provider makes.
+
+What is particular to the plugin, and nothing else:
+
+* property names are camelCase on the wire (:mod:`.names`), values are ``PropertyValue``s
+  (:mod:`.values`), messages name the wire names;
+* the lifecycle blocks (HTTP, ingestion waits): it runs in a pool of :data:`WORKERS` threads,
+  sized for waiting rather than for CPUs, so that many creates wait at once and the event loop
+  stays free to answer every other call, Cancel included;
+* preview calls (``preview=True``) change nothing: they answer what the state will look like;
+* import: ``read`` with no state answers the inputs the service stores (name, bucket, path,
+  CRS) and the outputs. The provider's own inputs (``waitForIngestion``,
+  ``ingestionTimeoutSeconds``, ``preflight``, ``reingestTrigger``) cannot be read back and take
+  their defaults: a program that imports with other values shows them as a diff (README:
+  "Native provider", Import);
+* a state the dynamic resource wrote (snake_case names, ``__provider``), reached through the
+  alias the typed class and the schema declare, diffs as an update that rewrites the state
+  and changes nothing on the service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from pulumi.provider.experimental.provider import (
+    CheckFailure,
+    CheckRequest,
+    CheckResponse,
+    ConfigureRequest,
+    ConfigureResponse,
+    CreateRequest,
+    CreateResponse,
+    DeleteRequest,
+    DiffRequest,
+    DiffResponse,
+    GetSchemaRequest,
+    GetSchemaResponse,
+    PropertyDiff,
+    PropertyDiffKind,
+    Provider,
+    ReadRequest,
+    ReadResponse,
+    UpdateRequest,
+    UpdateResponse,
+)
+from pulumi.runtime.rpc import UNKNOWN
+
+from ..errors import PulumiZarrError
+from ..operations import Operations
+from ..property_bags import PROVIDER_KEY
+from ..schema import OUTPUT_FIELDS, SERVICE_FIELDS, OnChange, on_change
+from .config import stack_config
+from .names import TOKEN, is_wire_name, wire_name, wire_text
+from .values import from_wire, to_wire
+
+#: Threads running lifecycle calls. Nearly all of their time is spent waiting for the service
+#: (polling an ingestion), so this bounds how many creates proceed at once, not CPU use.
+WORKERS = 64
+
+T = TypeVar("T")
+
+
+def _warn(message: str) -> None:
+    import pulumi
+
+    # not connected to the engine's log: pulumi.log writes "warning: …" to stderr, which the
+    # engine shows, as it does the dynamic provider host's
+    pulumi.log.warn(wire_text(message))
+
+
+def _info(message: str) -> None:
+    import pulumi
+
+    pulumi.log.info(wire_text(message))  # progress while waiting, shown as it comes
+
+
+def _expect_type(urn_type: str) -> None:
+    """Refuse a type this provider does not serve (the type may carry its parents' types,
+    ``parent$child``)."""
+    own = urn_type.split("$")[-1]
+    if own != TOKEN:
+        raise PulumiZarrError(f"the sentinelhub provider serves only {TOKEN}, not {own!r}")
+
+
+def _detailed(
+    changed: list[str], replaces: list[str], olds: Mapping[str, Any], news: Mapping[str, Any]
+) -> dict[str, PropertyDiff]:
+    """The per-property diff the CLI shows (``[diff: ~name]``)."""
+    kinds = {
+        (True, True): PropertyDiffKind.UPDATE,
+        (False, True): PropertyDiffKind.ADD,
+        (True, False): PropertyDiffKind.DELETE,
+    }
+    replacing = {
+        PropertyDiffKind.UPDATE: PropertyDiffKind.UPDATE_REPLACE,
+        PropertyDiffKind.ADD: PropertyDiffKind.ADD_REPLACE,
+        PropertyDiffKind.DELETE: PropertyDiffKind.DELETE_REPLACE,
+    }
+    detailed = {}
+    for field in changed:
+        kind = kinds.get((field in olds, field in news), PropertyDiffKind.UPDATE)
+        if field in replaces:
+            kind = replacing[kind]
+        detailed[wire_name(field)] = PropertyDiff(kind, input_diff=True)
+    return detailed
+
+
+class NativeProvider(Provider):
+    """Serves ``sentinelhub:index:ZarrCollection`` (see the module's docstring)."""
+
+    def __init__(self, workers: int = WORKERS) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sentinelhub")
+        self._ops = Operations({}, _warn)
+
+    async def _run(self, call: Callable[..., T], *args: Any) -> T:
+        """``call(*args)`` in the pool; its errors come back naming the wire names."""
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._pool, functools.partial(call, *args))
+        except PulumiZarrError as exc:
+            raise PulumiZarrError(wire_text(str(exc))) from None
+
+    # -- the provider ---------------------------------------------------------------------
+    async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
+        from .package_schema import schema_text
+
+        return GetSchemaResponse(schema=schema_text())
+
+    async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
+        self._ops = Operations(stack_config(request.args), _warn, _info)
+        # no output values or resource references: inputs of this resource are plain values
+        return ConfigureResponse(accept_secrets=True, supports_preview=True)
+
+    async def cancel(self) -> None:
+        """Answered at once: the engine stops sending calls and then stops the plugin; a create
+        in flight is not abandoned half-way (its own error handling deletes what it made)."""
+
+    # -- the resource ---------------------------------------------------------------------
+    async def check(self, request: CheckRequest) -> CheckResponse:
+        _expect_type(request.type)
+        news, secret = from_wire(request.new_inputs)
+        inputs, failures = await self._run(self._ops.check, news)
+        return CheckResponse(
+            inputs=to_wire(inputs, secret),
+            failures=[CheckFailure(wire_name(f.property), wire_text(f.reason)) for f in failures],
+        )
+
+    async def diff(self, request: DiffRequest) -> DiffResponse:
+        olds, _ = from_wire(request.old_state)
+        news, _ = from_wire(request.new_inputs)
+        changed, replaces = await self._run(self._ops.diff, olds, news)
+        detailed = _detailed(changed, replaces, olds, news)
+        # written by the dynamic resource (moved here by an alias): an update rewrites it in
+        # wire names, without `__provider` (the diff shows that one, when it is there)
+        legacy = [key for key in request.old_state if not is_wire_name(key)]
+        shown = [key for key in legacy if key == PROVIDER_KEY] or legacy
+        detailed.update({key: PropertyDiff(PropertyDiffKind.DELETE, False) for key in shown})
+        return DiffResponse(
+            changes=bool(detailed),
+            replaces=[wire_name(field) for field in replaces],
+            delete_before_replace=False,
+            diffs=list(detailed),
+            detailed_diff=detailed,
+        )
+
+    async def create(self, request: CreateRequest) -> CreateResponse:
+        _expect_type(request.type)
+        props, secret = from_wire(request.properties)
+        if request.preview:  # what the state will hold; the service computes the outputs
+            return CreateResponse("", to_wire({**props, **self._unknown_outputs()}, secret))
+        collection_id, state = await self._run(self._ops.create, props)
+        return CreateResponse(collection_id, to_wire(state, secret))
+
+    async def read(self, request: ReadRequest) -> ReadResponse:
+        importing = not request.properties and not request.inputs
+        props, secret = from_wire(request.properties or request.inputs)
+        found = await self._run(self._ops.read, request.resource_id, props)
+        if found is None:
+            if importing:  # an empty answer would import an empty resource
+                raise PulumiZarrError(
+                    f"collection {request.resource_id!r} does not exist (for the configured "
+                    "client), so there is nothing to import"
+                )
+            return ReadResponse("")  # gone: the engine drops it from the state
+        inputs, state = found
+        if importing:  # only what the service stores: the provider's own inputs take defaults
+            inputs = {k: v for k, v in inputs.items() if k in SERVICE_FIELDS}
+        return ReadResponse(request.resource_id, to_wire(state, secret), to_wire(inputs, secret))
+
+    async def update(self, request: UpdateRequest) -> UpdateResponse:
+        olds, _ = from_wire(request.olds)
+        news, secret = from_wire(request.news)
+        if request.preview:
+            return UpdateResponse(to_wire(await self._run(self._planned, olds, news), secret))
+        state = await self._run(self._ops.update, request.resource_id, olds, news)
+        return UpdateResponse(to_wire(state, secret))
+
+    async def delete(self, request: DeleteRequest) -> None:
+        props, _ = from_wire(request.properties)
+        await self._run(self._ops.delete, request.resource_id, props)
+
+    # -- previews -------------------------------------------------------------------------
+    @staticmethod
+    def _unknown_outputs() -> dict[str, Any]:
+        return dict.fromkeys(OUTPUT_FIELDS, UNKNOWN)
+
+    def _planned(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+        """The state after an update, as far as a preview knows it: the outputs stay, unless
+        the update re-ingests (then the service computes them anew)."""
+        changed, _ = self._ops.diff(olds, news)
+        if any(on_change(field) is OnChange.REINGEST for field in changed):
+            return {**news, **self._unknown_outputs()}
+        return {**news, **{k: olds.get(k) for k in OUTPUT_FIELDS}}

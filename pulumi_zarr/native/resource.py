@@ -1,0 +1,48 @@
+"""``NativeZarrCollection``: the typed Python class of ``sentinelhub:index:ZarrCollection``.
+
+The same arguments (:class:`~pulumi_zarr.ZarrCollectionArgs`) and typed outputs
+(:class:`~pulumi_zarr.resource.ZarrCollectionProperties`, snake_case) as the dynamic
+:class:`~pulumi_zarr.ZarrCollection`, served by the ``pulumi-resource-sentinelhub`` plugin
+instead of the dynamic provider host. Names are translated to the wire's camelCase on the way
+out and back. Every instance carries an alias to the dynamic resource's type, so a stack moves
+from one class to the other without recreating its collections.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from ..resource import ZarrCollectionArgs, ZarrCollectionProperties, resource_properties
+from .names import TOKEN, field_name, wire_name
+
+
+def dynamic_alias() -> pulumi.Alias:
+    """The alias to the dynamic resource of the same name (``pulumi-python:dynamic/…``)."""
+    from ..import_file import resource_type
+
+    return pulumi.Alias(type_=resource_type())
+
+
+class NativeZarrCollection(ZarrCollectionProperties, pulumi.CustomResource):
+    """A Sentinel Hub Zarr collection, through the native ``sentinelhub`` provider plugin."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: ZarrCollectionArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``NativeZarrCollection(name, ZarrCollectionArgs(...))`` or with the inputs as
+        keywords, as :class:`~pulumi_zarr.ZarrCollection`."""
+        props = resource_properties("NativeZarrCollection", args, kwargs)
+        moved = pulumi.ResourceOptions(aliases=[dynamic_alias()])
+        super().__init__(TOKEN, resource_name, props, pulumi.ResourceOptions.merge(moved, opts))
+
+    def translate_input_property(self, prop: str) -> str:
+        return wire_name(prop)
+
+    def translate_output_property(self, prop: str) -> str:
+        return field_name(prop)

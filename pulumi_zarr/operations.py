@@ -1,0 +1,130 @@
+"""What each of the engine's resource calls does, on plain property bags.
+
+Both providers adapt Pulumi's calls to this class: the dynamic one (``provider.py``) and the
+native plugin (``native/provider.py``). Property bags here are plain dicts with the schema's
+snake_case names: no secret wrappers, no ``__provider``, wire names already translated. The
+rules themselves live in :mod:`.schema` (validation, diff, what a change does) and
+:mod:`.lifecycle` (what happens on the service); this module only puts them in call order.
+
+Importing it is cheap: pydantic, requests and the models load on the first call that needs
+them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from .property_bags import is_unknown
+from .settings import PREFLIGHT_SOURCES, SOURCES, Settings, preflight_sources
+
+if TYPE_CHECKING:
+    from .client import ZarrClient
+    from .preflight.reporting import PreflightReporter
+    from .schema import InputFailure
+
+
+def config_keys() -> tuple[str, ...]:
+    """The stack configuration keys the provider reads (``sentinelhub:clientId``, …)."""
+    from .profiles import PROFILE_CONFIG_KEY
+
+    keys = tuple(key for key, _ in (*SOURCES.values(), *PREFLIGHT_SOURCES.values()))
+    return (*keys, PROFILE_CONFIG_KEY)
+
+
+class Operations:
+    """The resource calls of one configured provider.
+
+    ``config``: the stack configuration (``{"sentinelhub:clientId": ...}``; environment
+    variables are the fallback, read on each call). ``warn``: where preflight warnings go;
+    ``info``: where progress lines go (None: nowhere).
+    """
+
+    def __init__(
+        self,
+        config: Mapping[str, Any],
+        warn: Callable[[str], None],
+        info: Callable[[str], None] | None = None,
+    ) -> None:
+        self.config = {key: config.get(key) for key in config_keys()}
+        self._warn = warn
+        if info is not None:
+            from .logs import debug_http_from_environment, forward_progress
+
+            forward_progress(info)
+            debug_http_from_environment()
+
+    def settings(self, props: Mapping[str, Any]) -> Settings:
+        """The settings of a resource: its ``profile`` input, else the stack's."""
+        profile = props.get("profile")
+        profile = None if profile is None or is_unknown(profile) else str(profile)
+        return Settings.resolve(self.config, os.environ, profile)
+
+    def client(self, props: Mapping[str, Any]) -> ZarrClient:
+        from .client import shared_client
+
+        return shared_client(self.settings(props))
+
+    @cached_property
+    def _preflight(self) -> PreflightReporter:
+        from .preflight.reporting import PreflightReporter
+
+        return PreflightReporter(self._warn)
+
+    def check(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[InputFailure]]:
+        """Checked inputs (defaults filled in) and the failures, preflight's included."""
+        from .schema import InputFailure, preflight_target, validate
+
+        inputs, failures = validate(news)
+        # missing or wrong credentials fail at preview, not half-way through `up` (one token
+        # request per credential and process: later calls reuse the token)
+        self.client(inputs).authenticate()
+        target = None if failures else preflight_target(inputs)
+        if target:
+            from .preflight import collection_findings  # zarr only when the check runs
+
+            found = collection_findings(**target, **preflight_sources(self.config, os.environ))
+            reasons = self._preflight.failures(inputs["preflight"], found)
+            failures = [InputFailure("path", reason) for reason in reasons]
+        return inputs, failures
+
+    @staticmethod
+    def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+        """(the inputs that changed, those of them whose change replaces the collection)."""
+        from .schema import OnChange, changed_fields, on_change
+
+        changed = changed_fields(olds, news)
+        return changed, [field for field in changed if on_change(field) is OnChange.REPLACE]
+
+    def create(self, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        """(id, the inputs and outputs to store)."""
+        from . import lifecycle
+        from .schema import parse_inputs
+
+        collection_id, outs = lifecycle.create(self.client(props), parse_inputs(props))
+        return collection_id, {**props, **outs}
+
+    def read(
+        self, collection_id: str, props: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """(inputs, outputs) as the collection is now; None when it is gone."""
+        from . import lifecycle
+
+        return lifecycle.read(self.client(props), collection_id, props)
+
+    def update(
+        self, collection_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The inputs and outputs to store after applying the changed inputs."""
+        from . import lifecycle
+        from .schema import parse_inputs
+
+        outs = lifecycle.update(self.client(news), collection_id, olds, parse_inputs(news))
+        return {**news, **outs}
+
+    def delete(self, collection_id: str, props: Mapping[str, Any]) -> None:
+        from . import lifecycle
+
+        lifecycle.delete(self.client(props), collection_id)

@@ -1,0 +1,160 @@
+"""The native provider's typed Python class (NativeZarrCollection) through the real CLI: the
+`import` resource option, and moving a stack from the dynamic resource to the native one.
+
+The journeys' program (tests/e2e/program) declares its collections with the native class when
+its `resource` config is `native`; the Stack declares the plugin in Pulumi.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from harness.measure import unique
+
+from pulumi_zarr.import_file import resource_type
+from pulumi_zarr.native.names import TOKEN
+from pulumi_zarr.testing.cli import Stack, native_plugins
+
+from .conftest import GOOD, collections_named, spec
+
+pytestmark = pytest.mark.e2e
+
+WRITES = re.compile(r"^(POST|PUT|DELETE) /(api/v1/zarr|zarr/v1)/")
+
+
+def api_writes(emu: Any) -> list[str]:
+    return [r for r in emu.control.journal() if WRITES.match(r)]
+
+
+def native_stack(stack_factory) -> Stack:
+    stack = stack_factory(plugins=native_plugins())
+    stack.configure({"zarr-e2e:resource": "native"})
+    return stack
+
+
+def test_up_with_the_native_class(stack_factory, api):
+    name = unique("native-py")
+    stack = native_stack(stack_factory)
+    stack.collections({"cube": spec(name)})
+    stack.up()
+    out = stack.outputs()["cube"]  # the class's outputs keep their Python names
+    assert out["status"] == "INGESTED" and out["array_names"] == ["B1", "B2"]
+    assert out["data_type"] == f"zarr-{out['id']}"
+    assert [r["type"] for r in stack.resources()] == [TOKEN]
+    stack.destroy()
+    assert collections_named(api, name) == []
+
+
+def test_the_import_option_adopts_a_matching_collection_without_a_change(
+    stack_factory, emu, api, existing
+):
+    stack = native_stack(stack_factory)
+    stack.collections({"adopted": spec(existing["name"], options={"import_": existing["id"]})})
+    emu.control.reset_stats()
+    shown = stack.preview().stdout
+    assert re.search(rf"=\s+{re.escape(TOKEN)}\s+adopted\s+import", shown), shown
+    shown = stack.up().stdout
+    assert "= 1 imported" in shown, shown
+    assert stack.outputs()["adopted"]["id"] == existing["id"]
+    assert api_writes(emu) == []
+
+    # managed from now on: the option can go, and nothing changes
+    stack.collections({"adopted": spec(existing["name"])})
+    assert "2 unchanged" in stack.preview().stdout
+    stack.destroy()
+    assert api.get(existing["id"]) is None
+
+
+def test_the_import_option_refuses_a_collection_it_would_replace(stack_factory, emu, api, existing):
+    """Another bucket, path or CRS than the collection has: Pulumi refuses to replace what it
+    imports; the collection stays as it is."""
+    stack = native_stack(stack_factory)
+    declared = spec(existing["name"], path="other.zarr/", options={"import_": existing["id"]})
+    stack.collections({"adopted": declared})
+    emu.control.reset_stats()
+    refusal = "previously-imported resources that still specify an ID may not be replaced"
+    shown = stack.preview().text  # a warning in the preview
+    assert refusal in shown and "path: {good.zarr/} => {other.zarr/}" in shown, shown
+    assert refusal in stack.up(ok=False).text
+    assert api_writes(emu) == []
+    held = api.get(existing["id"])
+    assert (held["name"], held["path"]) == (existing["name"], GOOD)
+
+
+def test_the_import_option_with_other_in_place_inputs_imports_then_updates(
+    stack_factory, emu, api, existing
+):
+    """Another name, or provider-only inputs (which the service does not store, so an import
+    reads their defaults): the preview shows the import and then an update, and `up` does both
+    (Pulumi 3.274's engine; older engines refused such an import)."""
+    stack = native_stack(stack_factory)
+    declared = spec(
+        existing["name"] + " renamed",
+        wait_for_ingestion=False,
+        options={"import_": existing["id"]},
+    )
+    stack.collections({"adopted": declared})
+    emu.control.reset_stats()
+    shown = stack.preview().stdout
+    assert re.search(rf"=\s+{re.escape(TOKEN)}\s+adopted\s+import", shown), shown
+    assert re.search(r"~\s+\S+\s+adopted\s+update\s+\[diff: ~name,waitForIngestion\]", shown)
+    assert api_writes(emu) == []
+    shown = stack.up().stdout
+    assert "= 1 imported" in shown and "~ 1 updated" in shown, shown
+    assert api_writes(emu) == [f"PUT /api/v1/zarr/collections/{existing['id']}"]  # the rename
+    assert api.get(existing["id"])["name"] == existing["name"] + " renamed"
+    [held] = stack.resources()
+    assert held["outputs"]["waitForIngestion"] is False
+    stack.destroy()
+
+
+def test_a_dynamic_stack_moves_to_the_native_class_through_the_alias(stack_factory, emu, api):
+    name = unique("migrate")
+    stack = stack_factory(plugins=native_plugins())
+    stack.collections({"cube": spec(name)})
+    stack.up()
+    before = stack.outputs()["cube"]
+    assert [r["type"] for r in stack.resources()] == [resource_type()]
+
+    stack.configure({"zarr-e2e:resource": "native"})
+    emu.control.reset_stats()
+    shown = stack.up().stdout
+    assert re.search(rf"~\s+{re.escape(TOKEN)}\s+cube\s+updated.*\[diff: -__provider\]", shown), (
+        shown
+    )
+    assert api_writes(emu) == []  # read, not recreated
+    after = stack.outputs()["cube"]
+    assert after == before
+    [held] = stack.resources()
+    assert held["type"] == TOKEN and held["id"] == before["id"]
+    assert "__provider" not in held["outputs"] and "s3Bucket" in held["outputs"]
+
+    emu.control.reset_stats()
+    assert "2 unchanged" in stack.up().stdout
+    assert api_writes(emu) == []
+    stack.destroy()
+    assert collections_named(api, name) == []
+
+
+def test_a_dynamic_stack_moves_by_state_delete_and_import(stack_factory, emu, api):
+    """The way for a program that cannot keep the resource's name (another project, YAML)."""
+    name = unique("reimport")
+    stack = stack_factory(plugins=native_plugins())
+    stack.collections({"cube": spec(name)})
+    stack.up()
+    id_ = stack.outputs()["cube"]["id"]
+    [old] = stack.resources()
+
+    emu.control.reset_stats()
+    stack.run("state", "delete", old["urn"], "--yes")
+    stack.run("import", TOKEN, "cube", id_, "--yes", "--protect=false", "--generate-code=false")
+    stack.configure({"zarr-e2e:resource": "native"})
+    shown = stack.up().stdout
+    assert "2 unchanged" in shown or "unchanged" in shown, shown
+    assert api_writes(emu) == []
+    [held] = stack.resources()
+    assert (held["type"], held["id"]) == (TOKEN, id_)
+    stack.destroy()
+    assert api.get(id_) is None
