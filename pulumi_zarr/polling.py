@@ -40,5 +40,7 @@ def wait_until_final(
         if now >= deadline:
             raise IngestionTimeout(collection, timeout_seconds)
         sleep(min(poll_interval(now - start), deadline - now))
+        if clock() >= deadline:  # no poll at the deadline: its request could not finish
+            raise IngestionTimeout(collection, timeout_seconds)
         collection = client.get(collection.id)
     return collection
