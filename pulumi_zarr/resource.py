@@ -18,7 +18,8 @@ from .provider import ZarrCollectionProvider
 class ZarrCollectionArgs:
     """Inputs of a :class:`ZarrCollection`. ``s3_bucket``, ``path`` and ``crs`` force a new
     collection when changed; ``name`` is renamed in place; changing ``reingest_trigger``
-    re-ingests in place."""
+    re-ingests in place. ``import_id`` adopts that existing collection instead of creating
+    one (read only when the resource is created)."""
 
     name: pulumi.Input[str]
     s3_bucket: pulumi.Input[str]
@@ -28,6 +29,7 @@ class ZarrCollectionArgs:
     ingestion_timeout_seconds: pulumi.Input[int] | None = None
     reingest_trigger: pulumi.Input[str] | None = None
     preflight: pulumi.Input[str] | None = None
+    import_id: pulumi.Input[str] | None = None
 
 
 @contextmanager
@@ -57,6 +59,7 @@ class ZarrCollection(pulumi.dynamic.Resource, module="sentinelhub", name="ZarrCo
     ingestion_timeout_seconds: pulumi.Output[int]
     reingest_trigger: pulumi.Output[str | None]
     preflight: pulumi.Output[str | None]
+    import_id: pulumi.Output[str | None]
     status: pulumi.Output[str]
     ingestion_errors: pulumi.Output[str | None]
     array_names: pulumi.Output[list[str]]
