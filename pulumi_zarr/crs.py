@@ -13,7 +13,8 @@ ZARR_EPSG_CODES = frozenset([4326, 3857, 3035, *range(32601, 32661), *range(3270
 #: The same codes as messages say them (a unit test keeps the two in step).
 ZARR_EPSG_TEXT = "4326, 3857, 32601-32660, 32701-32760 or 3035"
 
-_EPSG_URL = re.compile(re.escape(CRS_URL_PREFIX) + r"([0-9]+)")
+#: The code exactly as the service lists it: ASCII decimal digits, no sign, no leading zero.
+_EPSG_URL = re.compile(re.escape(CRS_URL_PREFIX) + r"([1-9][0-9]*)")
 
 
 def crs_url(epsg: int) -> str:

@@ -3,14 +3,18 @@ ingestion): one root, :class:`PulumiZarrError`, subclasses by cause. Misusing it
 raises Python's own ``TypeError``/``ValueError``.
 
 API errors carry the HTTP method, the URL path, the status and the service's ``code`` and
-``message`` — never a token, a client secret or a request body.
+``message`` — never a token, a client secret or a request body: every message is redacted
+when the error is made (:mod:`pulumi_zarr.redaction`), also text the service echoed.
 
 ::
 
     PulumiZarrError
     ├── ConfigurationError          settings missing or invalid
+    │   └── InvalidCollectionId     not a collection id: refused before any request
     ├── ZarrApiError                an error answer, or none, from the API
     │   ├── BadRequest … ServerError, AuthError   by HTTP status / the token endpoint
+    │   ├── UnexpectedResponse      an answer the API does not give: not JSON, misshaped,
+    │   │                           too large, a redirect, another collection, endless paging
     │   └── TransportError          no HTTP answer
     │       ├── RequestNotSent              the request never reached the service
     │       └── RequestMayHaveBeenApplied   it may have taken effect
@@ -26,12 +30,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .redaction import redact
+
 if TYPE_CHECKING:
     from .models import Collection
 
 
 class PulumiZarrError(Exception):
-    """Root of every error pulumi-zarr raises."""
+    """Root of every error pulumi-zarr raises; its text never holds a registered secret."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(redact(a) if isinstance(a, str) else a for a in args))
 
 
 class ConfigurationError(PulumiZarrError):
@@ -56,10 +65,10 @@ class ZarrApiError(PulumiZarrError):
         retry_after_ms: int | None = None,
         details: dict[str, Any] | None = None,
     ) -> None:
-        self.message = message
+        self.message = redact(message)
         self.status = status
-        self.code = code
-        self.reason = reason
+        self.code = redact(code) if code else code
+        self.reason = redact(reason) if reason else reason
         self.method = method
         self.path = path
         self.retry_after_ms = retry_after_ms
@@ -107,7 +116,14 @@ class ServerError(ZarrApiError):
 
 
 class AuthError(ZarrApiError):
-    """The token endpoint refused the credentials or could not be reached."""
+    """The token endpoint refused the credentials, could not be reached or gave no token."""
+
+
+class UnexpectedResponse(ZarrApiError):
+    """An answer the API does not give: not JSON or not the documented shape, larger than
+    :data:`~pulumi_zarr.transport.MAX_RESPONSE_BYTES`, a redirect, about another collection
+    than the one asked for, or paging that does not end. Nothing is built on it; for a POST
+    the request may have taken effect."""
 
 
 class TransportError(ZarrApiError):
@@ -126,6 +142,19 @@ class RequestMayHaveBeenApplied(TransportError):
 
 class RequestTimedOut(RequestMayHaveBeenApplied):
     """No answer came in time: the service may still be working on the request."""
+
+
+class InvalidCollectionId(ConfigurationError):
+    """A collection id (given by the user, or read from the state) that is not well-formed;
+    refused before it is put into any URL."""
+
+    def __init__(self, value: object, where: str = "collection id") -> None:
+        from .models import COLLECTION_ID_TEXT
+
+        shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+        super().__init__(
+            f"{where} {shown} is not a well-formed collection id: expected {COLLECTION_ID_TEXT}"
+        )
 
 
 class IngestionTimeout(PulumiZarrError):

@@ -7,6 +7,8 @@ request models forbid them, so a typo is an error rather than a silently dropped
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from enum import Enum
 from typing import Any, Generic, Literal, TypeVar
 
@@ -17,6 +19,30 @@ T = TypeVar("T")
 
 #: Items per page: the default and the maximum ``count`` of the list endpoints.
 PAGE_LIMIT = 100
+#: A collection id as the API makes them: a UUID (any case, ASCII only). Nothing else is ever
+#: put into a URL path, so ``.``/``..`` or a ``/`` can never turn into another path.
+COLLECTION_ID = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+COLLECTION_ID_TEXT = "a UUID such as 4b6ac2ec-3b1f-4a8e-9c3e-2f1d0c9b8a7e"
+#: The longest collection name accepted (the service documents none; client and emulator
+#: both hold to this one).
+NAME_MAX_LENGTH = 256
+
+
+def is_collection_id(value: object) -> bool:
+    return isinstance(value, str) and COLLECTION_ID.fullmatch(value) is not None
+
+
+def name_problem(name: str) -> str | None:
+    """Why the service would refuse ``name`` as a collection name, or None."""
+    if not name.strip():
+        return "must not be empty or blank"
+    if len(name) > NAME_MAX_LENGTH:
+        return f"must be at most {NAME_MAX_LENGTH} characters long (it has {len(name)})"
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        return "must not contain control characters (such as a newline, tab or NUL)"
+    return None
 
 
 class WireModel(BaseModel):
@@ -111,6 +137,13 @@ class Collection(WireModel):
     height: int | float | None = None
     zattrs: dict[str, Any] | None = None
     additional_data: AdditionalData | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_rule(cls, value: str) -> str:
+        if not is_collection_id(value):
+            raise ValueError(f"must be a collection id ({COLLECTION_ID_TEXT})")
+        return value
 
     def to_wire(self) -> dict[str, Any]:
         """As the API sends it: the schema has no null for ``envelope``, ``additionalData`` or a

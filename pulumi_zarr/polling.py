@@ -57,5 +57,7 @@ def wait_until_final(
             )
             report_at += PROGRESS_EVERY_SECONDS
         sleep(min(poll_interval(now - start), deadline - now))
+        if clock() >= deadline:  # no poll at the deadline: its request could not finish
+            raise IngestionTimeout(collection, timeout_seconds)
         collection = client.get(collection.id)
     return collection

@@ -1,14 +1,19 @@
-"""Keep credentials out of log lines.
+"""Keep credentials out of log lines and error messages.
 
 requests-oauthlib logs request bodies and tokens at DEBUG level. A filter on its loggers
-replaces every registered secret by ``***`` before any handler sees the record.
+replaces every registered secret by ``***`` before any handler sees the record; every
+:class:`~pulumi_zarr.errors.PulumiZarrError` masks its message the same way, so a secret the
+service echoes back (in an ``error_description``, a validation message, a malformed body)
+never reaches the user.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
+from urllib.parse import quote, quote_plus
 
 MASK = "***"
 
@@ -35,10 +40,12 @@ _secrets: set[str] = set()
 
 
 def register_secret(value: str | None) -> None:
-    """Mask ``value`` in the records of the libraries we call."""
+    """Mask ``value`` (also URL-encoded or JSON-escaped, as a service may echo it) in log
+    records and error messages."""
     if value and len(value) >= 4:
+        forms = {value, quote(value, safe=""), quote_plus(value), json.dumps(value)[1:-1]}
         with _lock:
-            _secrets.add(value)
+            _secrets.update(forms)
 
 
 def redact(text: str) -> str:

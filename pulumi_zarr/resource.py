@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 class ZarrCollectionArgs:
     """Inputs of a :class:`ZarrCollection`. ``s3_bucket``, ``path`` and ``crs`` force a new
     collection when changed; ``name`` is renamed in place; changing ``reingest_trigger``
-    re-ingests in place."""
+    re-ingests in place. ``import_id`` adopts that existing collection instead of creating
+    one (read only when the resource is created)."""
 
     name: pulumi.Input[str]
     s3_bucket: pulumi.Input[str]
@@ -32,6 +33,7 @@ class ZarrCollectionArgs:
     reingest_trigger: pulumi.Input[str] | None = None
     preflight: pulumi.Input[str] | None = None
     profile: pulumi.Input[str] | None = None
+    import_id: pulumi.Input[str] | None = None
 
 
 class _RequiredArgs(TypedDict):
@@ -50,6 +52,7 @@ class ZarrCollectionArgsDict(_RequiredArgs, total=False):
     reingest_trigger: pulumi.Input[str] | None
     preflight: pulumi.Input[str] | None
     profile: pulumi.Input[str] | None
+    import_id: pulumi.Input[str] | None
 
 
 @contextmanager
@@ -84,6 +87,7 @@ class ZarrCollectionProperties:
     reingest_trigger: pulumi.Output[str | None]
     preflight: pulumi.Output[str | None]
     profile: pulumi.Output[str | None]
+    import_id: pulumi.Output[str | None]
     status: pulumi.Output[str]
     ingestion_errors: pulumi.Output[str | None]
     array_names: pulumi.Output[list[str]]

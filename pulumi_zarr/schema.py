@@ -14,14 +14,19 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .crs import ZARR_EPSG_CODES, ZARR_EPSG_TEXT, crs_url, epsg_code  # cli.py: schema.crs_url
-from .models import Collection, CollectionCreate
+from .errors import InvalidCollectionId
+from .models import Collection, CollectionCreate, is_collection_id, name_problem
 from .property_bags import is_unknown
 
 ALLOWED_CRS_TEXT = f"one of EPSG {ZARR_EPSG_TEXT} written as an opengis URL, e.g. '{crs_url(4326)}'"
 #: Values of the ``preflight`` input (None: off).
 PREFLIGHT_MODES = ("off", "warn", "error")
-_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_IPV4 = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
+#: S3 general purpose bucket names: what they may not start or end with.
+RESERVED_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+RESERVED_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+_BUCKET_CHARS = re.compile(r"[a-z0-9.-]*")
+_BUCKET_END = re.compile(r"[a-z0-9]")
+_IPV4 = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
 
 
 class OnChange(str, Enum):
@@ -31,6 +36,9 @@ class OnChange(str, Enum):
     RENAME = "rename"  #: ``PUT collections/{id}`` in place
     REINGEST = "reingest"  #: ``PUT collections/{id}/reingest`` in place
     STATE = "state"  #: the provider's own option: stored, nothing on the service changes
+    #: read only when the resource is created (adopt that collection instead of a POST); a
+    #: later change does nothing: no diff, no update, no replacement
+    ADOPT = "adopt"
 
 
 def _on(kind: OnChange, description: str) -> Any:
@@ -49,22 +57,32 @@ def check_crs(value: str) -> str:
 
 
 def check_bucket(value: str) -> str:
-    """S3 bucket naming rules (general purpose buckets)."""
+    """S3 general purpose bucket naming rules, every one of them."""
     problems = []
     if not 3 <= len(value) <= 63:
         problems.append("be 3 to 63 characters long")
-    if not _BUCKET_NAME.match(value):
-        problems.append(
-            "use only lowercase letters, digits, '.' and '-', starting and ending with a "
-            "letter or digit"
-        )
-    if ".." in value or ".-" in value or "-." in value:
-        problems.append("not contain '..', '.-' or '-.'")
-    if _IPV4.match(value):
-        problems.append("not look like an IP address")
+    if not _BUCKET_CHARS.fullmatch(value):
+        problems.append("use only lowercase letters a-z, digits, '.' and '-' (no whitespace)")
+    if not (_BUCKET_END.fullmatch(value[:1]) and _BUCKET_END.fullmatch(value[-1:])):
+        problems.append("start and end with a lowercase letter or digit")
+    if ".." in value:
+        problems.append("not contain two adjacent periods")
+    if _IPV4.fullmatch(value):
+        problems.append("not be formatted as an IP address")
+    problems += [
+        f"not start with the reserved prefix '{prefix}'"
+        for prefix in RESERVED_BUCKET_PREFIXES
+        if value.startswith(prefix)
+    ]
+    problems += [
+        f"not end with the reserved suffix '{suffix}'"
+        for suffix in RESERVED_BUCKET_SUFFIXES
+        if value.endswith(suffix)
+    ]
     if problems:
         raise ValueError(
-            f"s3_bucket {value!r} is not a valid S3 bucket name: it must " + "; ".join(problems)
+            f"s3_bucket {value[:70]!r} is not a valid S3 bucket name: it must "
+            + "; ".join(problems)
         )
     return value
 
@@ -141,12 +159,28 @@ class ZarrCollectionInputs(BaseModel):
             "collection uses (default: the stack's); only the name is stored.",
         ),
     )
+    import_id: str | None = Field(
+        None,
+        **_on(
+            OnChange.ADOPT,
+            "The id of an existing collection to adopt instead of creating one; read only "
+            "when the resource is created.",
+        ),
+    )
 
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("name must not be empty or blank")
+        problem = name_problem(value)
+        if problem:
+            raise ValueError(f"name {problem}")
+        return value
+
+    @field_validator("import_id")
+    @classmethod
+    def _import_id(cls, value: str | None) -> str | None:
+        if value is not None and not is_collection_id(value):
+            raise ValueError(str(InvalidCollectionId(value, "import_id")))
         return value
 
     @field_validator("profile")
@@ -254,12 +288,15 @@ def parse_inputs(props: Mapping[str, Any]) -> ZarrCollectionInputs:
 
 def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     """The inputs that differ between two property bags: unset counts as the default, and a
-    value not known yet (preview) as a change."""
+    value not known yet (preview) as a change. ADOPT inputs never count."""
     return [
         field
         for field in INPUT_FIELDS
-        if is_unknown(new.get(field))
-        or old.get(field, DEFAULTS.get(field)) != new.get(field, DEFAULTS.get(field))
+        if on_change(field) is not OnChange.ADOPT
+        and (
+            is_unknown(new.get(field))
+            or old.get(field, DEFAULTS.get(field)) != new.get(field, DEFAULTS.get(field))
+        )
     ]
 
 

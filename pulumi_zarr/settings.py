@@ -7,6 +7,8 @@ environment variables, then sentinelhub-py's profiles (:mod:`pulumi_zarr.profile
 from __future__ import annotations
 
 import ipaddress
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,11 +38,14 @@ SOURCES: dict[str, tuple[str, str]] = {
     "api_prefix": ("sentinelhub:apiPrefix", "SH_ZARR_API_PREFIX"),
 }
 
-#: Client tuning, environment only: (setting, variable, type).
-TUNING: tuple[tuple[str, str, Any], ...] = (
-    ("timeout_seconds", "SH_ZARR_TIMEOUT_SECONDS", float),
-    ("max_attempts", "SH_ZARR_MAX_ATTEMPTS", int),
+#: Client tuning, environment only: (setting, variable, type, lowest, highest, unit).
+TUNING: tuple[tuple[str, str, Any, float, float, str], ...] = (
+    ("timeout_seconds", "SH_ZARR_TIMEOUT_SECONDS", float, 0.1, 3600, "seconds"),
+    ("max_attempts", "SH_ZARR_MAX_ATTEMPTS", int, 1, 20, "attempts"),
 )
+#: How a tuning value is written: plain ASCII decimals (no sign, exponent or digit of
+#: another script).
+_NUMBER = {float: re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+"), int: re.compile(r"[0-9]+")}
 
 #: Where the ``preflight`` check reads a collection's store: setting -> (config key, variable).
 #: ``s3_endpoint``: an S3-compatible endpoint (default: AWS, from the standard AWS settings);
@@ -132,6 +137,12 @@ class Settings:
                 f"{', '.join(API_PREFIXES)}, got {self.api_prefix!r}"
             )
         object.__setattr__(self, "api_prefix", prefix)
+        for name, var, _, low, high, unit in TUNING:
+            value = getattr(self, name)
+            if not (math.isfinite(value) and low <= value <= high):
+                raise ConfigurationError(
+                    f"{var} must be from {low:g} to {high:g} {unit}, got {value:g}"
+                )
 
     @property
     def api_url(self) -> str:
@@ -165,10 +176,14 @@ class Settings:
                 "or SH_PROFILE)."
             )
         tuning: dict[str, Any] = {}
-        for name, var, kind in TUNING:
-            if env.get(var):
-                try:
-                    tuning[name] = kind(env[var])
-                except ValueError:
-                    raise ConfigurationError(f"{var} must be a number, got {env[var]!r}") from None
+        for name, var, kind, low, high, unit in TUNING:
+            raw = env.get(var, "").strip()
+            if not raw:
+                continue
+            if not _NUMBER[kind].fullmatch(raw):
+                raise ConfigurationError(
+                    f"{var} must be {'a whole' if kind is int else 'a'} number of {unit} from "
+                    f"{low:g} to {high:g}, got {env[var][:40]!r}"
+                )
+            tuning[name] = kind(raw)
         return cls(**values, **tuning)

@@ -19,13 +19,24 @@ from typing import Any
 ADMIN_PREFIX = "/_emulator"
 
 
+#: Placeholders a fault's ``body`` may hold, replaced per request: what the service would
+#: echo (the request's Authorization header, its body) and how often the rule has applied.
+BODY_PLACEHOLDERS = ("{{authorization}}", "{{request_body}}", "{{n}}")
+
+
 @dataclass
 class FaultRule:
     """What to do with requests matching ``method`` (None: any) and the ``path`` regex.
 
     ``skip`` first matches pass untouched; then the rule applies ``times`` times (-1: forever).
-    Actions: wait ``delay`` seconds, then respond ``status`` (with ``retry_after_ms``), or
-    ``drop`` the connection "before" handling (no side effect) or "after" it (response lost).
+    Actions: wait ``delay`` seconds; serve the request as if its path were ``reroute``; then
+    ``drop`` the connection "before" handling (no side effect) or "after" it (response lost),
+    or answer ``status`` (with ``retry_after_ms``) and/or ``body`` (default status 200;
+    :data:`BODY_PLACEHOLDERS` filled in) with extra ``headers`` instead of the service's
+    answer; with ``handle`` the service handles the request first (its side effects happen,
+    its answer is replaced). ``repeat`` sends the body that many times (no Content-Length);
+    ``drip`` sends the answer (the given one, or the service's own) one byte every ``drip``
+    seconds.
     """
 
     path: str = ".*"
@@ -34,6 +45,12 @@ class FaultRule:
     retry_after_ms: int | None = None
     delay: float = 0.0
     drop: str | None = None
+    body: str | None = None
+    headers: dict[str, str] | None = None
+    handle: bool = False
+    repeat: int = 1
+    drip: float = 0.0
+    reroute: str | None = None
     skip: int = 0
     times: int = 1
     id: int = 0
@@ -47,9 +64,18 @@ class FaultRule:
             raise ValueError("status must be an HTTP status code")
         if self.times == 0 or self.times < -1:
             raise ValueError("times must be positive or -1 (forever)")
+        if self.repeat < 1 or self.drip < 0 or self.delay < 0:
+            raise ValueError("repeat must be at least 1; drip and delay not negative")
+        if self.reroute is not None and not self.reroute.startswith("/"):
+            raise ValueError("reroute must be a path starting with '/'")
         re.compile(self.path)
         if self.method:
             self.method = self.method.upper()
+
+    @property
+    def answers(self) -> bool:
+        """Whether the rule answers itself (instead of the service's answer)."""
+        return self.status is not None or self.body is not None
 
     def public(self) -> dict[str, Any]:
         return {
@@ -62,6 +88,12 @@ class FaultRule:
                 "retry_after_ms",
                 "delay",
                 "drop",
+                "body",
+                "headers",
+                "handle",
+                "repeat",
+                "drip",
+                "reroute",
                 "skip",
                 "times",
                 "applied",

@@ -26,10 +26,13 @@ CREATE TABLE IF NOT EXISTS collections (
     ready_at    REAL NOT NULL,
     result      TEXT,
     computed_at REAL,
-    previous    TEXT
+    previous    TEXT,
+    runs        INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS collections_account ON collections (account_id, seq);
 """
+#: Columns added since the first state files: (name, definition).
+_ADDED = (("runs", "INTEGER NOT NULL DEFAULT 0"),)
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Row:
     result: dict[str, Any] | None
     computed_at: float | None
     previous: dict[str, Any] | None
+    runs: int = 0
 
 
 def _row(values: sqlite3.Row) -> Row:
@@ -72,6 +76,10 @@ class Database:
             if str(path) != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)
+            have = {r[1] for r in self._db.execute("PRAGMA table_info(collections)")}
+            for name, definition in _ADDED:
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE collections ADD COLUMN {name} {definition}")
 
     def close(self) -> None:
         with self._lock:
@@ -143,7 +151,7 @@ class Database:
         """Start a new ingestion run (reingest); returns its generation."""
         with self._lock:
             self._db.execute(
-                "UPDATE collections SET generation = generation + 1, reingest = 1,"
+                "UPDATE collections SET generation = generation + 1, reingest = 1, runs = 0,"
                 " started_at = ?, ready_at = ?, result = NULL, computed_at = NULL, previous = ?"
                 " WHERE id = ?",
                 (time.time(), ready_at, json.dumps(previous) if previous else None, id),
@@ -163,10 +171,19 @@ class Database:
             )
         return cursor.rowcount > 0
 
-    def pending(self) -> list[tuple[str, int]]:
-        """(id, generation) of every ingestion without an outcome (to resume after a restart)."""
+    def count_run(self, id: str, generation: int) -> None:
+        """Note that a run of the ingestion ``generation`` started."""
+        with self._lock:
+            self._db.execute(
+                "UPDATE collections SET runs = runs + 1 WHERE id = ? AND generation = ?",
+                (id, generation),
+            )
+
+    def pending(self) -> list[tuple[str, int, int]]:
+        """(id, generation, runs started) of every ingestion without an outcome (to resume
+        after a restart)."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT id, generation FROM collections WHERE result IS NULL ORDER BY seq"
+                "SELECT id, generation, runs FROM collections WHERE result IS NULL ORDER BY seq"
             ).fetchall()
-        return [(r[0], int(r[1])) for r in rows]
+        return [(r[0], int(r[1]), int(r[2])) for r in rows]

@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.routing import compile_path
 
-from .control import ADMIN_PREFIX, Control, FaultRule
+from .control import ADMIN_PREFIX, BODY_PLACEHOLDERS, Control, FaultRule
 from .errors import error_bytes
 
 log = logging.getLogger(__name__)
@@ -48,38 +48,102 @@ class FaultMiddleware:
         return partial or "(unmatched)"
 
     async def _apply(self, rule: FaultRule, scope: dict, receive: Any, send: Any) -> None:
+        # The service has the whole request before anything else happens: a client that gives
+        # up meanwhile does not undo it (as with a real server, the side effect happens).
+        receive, request_body = await _buffered(receive)
         if rule.delay:
-            # The service has the whole request before it is slow: a client that gives up
-            # meanwhile does not undo it (as with a real server, the side effect happens).
-            receive = await _buffered(receive)
             await asyncio.sleep(rule.delay)
+        if rule.reroute:
+            scope = {**scope, "path": rule.reroute, "raw_path": rule.reroute.encode()}
         if rule.drop == "before":
             await _drop(send)
             return
         if rule.drop == "after":
-
-            async def swallow(message: dict) -> None:
-                return None
-
-            await self.app(scope, receive, swallow)
+            await self.app(scope, receive, _swallow)
             await _drop(send)
             return
-        if rule.status is None:  # delay only
+        if rule.answers:
+            if rule.handle:
+                await self.app(scope, receive, _swallow)
+            status, headers, body = _answer(rule, scope, request_body)
+        elif rule.drip:
+            status, headers, body = await _captured(self.app, scope, receive)
+        else:  # delay or reroute only
             await self.app(scope, receive, send)
             return
-        body = error_bytes(rule.status, f"injected fault (HTTP {rule.status})")
-        headers = [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-        ]
-        if rule.retry_after_ms is not None:
-            headers.append((b"retry-after", str(int(rule.retry_after_ms)).encode()))
-        await send({"type": "http.response.start", "status": rule.status, "headers": headers})
+        await _send(send, status, headers, body, rule)
+
+
+async def _swallow(message: dict) -> None:
+    return None
+
+
+def _answer(rule: FaultRule, scope: dict, request_body: bytes) -> tuple[int, list, bytes]:
+    """The fault's own answer: its status, headers and body (placeholders filled in)."""
+    status = rule.status or 200
+    if rule.body is None:
+        body = error_bytes(status, f"injected fault (HTTP {status})")
+    else:
+        request_headers = dict(scope.get("headers") or [])
+        text = rule.body
+        for placeholder, value in zip(
+            BODY_PLACEHOLDERS,
+            (
+                request_headers.get(b"authorization", b"").decode(errors="replace"),
+                request_body.decode(errors="replace"),
+                str(rule.applied),
+            ),
+            strict=True,
+        ):
+            text = text.replace(placeholder, value)
+        body = text.encode()
+    headers = {"content-type": "application/json"}
+    if rule.retry_after_ms is not None:
+        headers["retry-after"] = str(int(rule.retry_after_ms))
+    headers.update({k.lower(): v for k, v in (rule.headers or {}).items()})
+    return status, [(k.encode(), v.encode()) for k, v in headers.items()], body
+
+
+async def _captured(app: Any, scope: dict, receive: Any) -> tuple[int, list, bytes]:
+    """The service's own answer, held back (to be dripped)."""
+    start: dict = {}
+    chunks: list[bytes] = []
+
+    async def capture(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            start.update(message)
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, capture)
+    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+    return start.get("status", 500), headers, b"".join(chunks)
+
+
+async def _send(send: Any, status: int, headers: list, body: bytes, rule: FaultRule) -> None:
+    """Send an answer: ``repeat`` times the body (then without Content-Length), each byte
+    ``drip`` seconds apart; stop when the client is gone."""
+    if rule.repeat == 1:
+        headers = [*headers, (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    if rule.repeat == 1 and not rule.drip:
         await send({"type": "http.response.body", "body": body})
+        return
+    step = 1 if rule.drip else max(len(body), 1)
+    for _ in range(rule.repeat):
+        for i in range(0, len(body), step):
+            if getattr(getattr(send, "__self__", None), "disconnected", False):
+                return
+            piece = body[i : i + step]
+            await send({"type": "http.response.body", "body": piece, "more_body": True})
+            if rule.drip:
+                await asyncio.sleep(rule.drip)
+    await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
-async def _buffered(receive: Any) -> Any:
-    """Read the request body now; a ``receive`` that replays it, then defers to the real one."""
+async def _buffered(receive: Any) -> tuple[Any, bytes]:
+    """Read the request body now: a ``receive`` that replays it, then defers to the real one;
+    and the body."""
     messages = []
     while True:
         message = await receive()
@@ -90,7 +154,7 @@ async def _buffered(receive: Any) -> Any:
     async def replay() -> dict:
         return messages.pop(0) if messages else await receive()
 
-    return replay
+    return replay, b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
 
 
 async def _drop(send: Any) -> None:

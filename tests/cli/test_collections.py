@@ -117,14 +117,23 @@ def test_get_and_arrays(url, deployed, capsys):
 
 
 def test_an_api_error_exits_1_with_the_service_answer(url, capsys):
+    missing = "00000000-0000-4000-8000-000000000000"
     code, out, err = run(
-        capsys, "collections", "get", "nope", "--base-url", url, "--client-id", "local"
+        capsys, "collections", "get", missing, "--base-url", url, "--client-id", "local"
     )
     assert (code, out) == (1, "")
     assert err == (
-        "pulumi-zarr: GET /api/v1/zarr/collections/nope: HTTP 404 COMMON_NOT_FOUND: "
-        "collection 'nope' not found\n"
+        f"pulumi-zarr: GET /api/v1/zarr/collections/{missing}: HTTP 404 COMMON_NOT_FOUND: "
+        f"collection {missing} not found\n"
     )
+
+
+def test_an_id_that_is_not_an_id_is_a_usage_error_sent_nowhere(url, capsys):
+    code, out, err = run(
+        capsys, "collections", "get", "..", "--base-url", url, "--client-id", "local"
+    )
+    assert (code, out) == (2, "")
+    assert err.startswith("pulumi-zarr: collection id '..' is not a well-formed collection id")
 
 
 def test_wrong_credentials_exit_1(url, capsys, monkeypatch):

@@ -45,3 +45,32 @@ def test_quickstart(stack_factory, api, provider):
     assert stack.outputs()["collection_id"] != out["collection_id"]
     stack.destroy()
     assert collections_named(api, name) == []
+
+
+def test_import_existing_adopts_with_import_id(stack_factory, api):
+    name = unique("adopt")
+    made = api.create(name, BUCKET, GOOD, "http://www.opengis.net/def/crs/EPSG/0/4326")
+    api.wait_final(made["id"])
+    try:
+        stack = stack_factory(
+            EXAMPLES / "import-existing",
+            project="zarr-import-existing",
+            config={
+                "zarr-import-existing:name": name,
+                "zarr-import-existing:bucket": BUCKET,
+                "zarr-import-existing:path": GOOD,
+                "zarr-import-existing:collectionId": made["id"],
+            },
+        )
+        stack.up()
+        assert stack.outputs()["status"] == "INGESTED"
+        [held] = stack.resources()
+        assert held["id"] == made["id"]  # adopted, not created
+        assert [c["id"] for c in collections_named(api, name)] == [made["id"]]
+        shown = stack.up().stdout  # import_id is only read by create: nothing to do now
+        assert "2 unchanged" in shown, shown
+        stack.destroy()  # managed now: destroy deletes it
+        assert api.get(made["id"]) is None
+    finally:
+        if api.get(made["id"]) is not None:
+            api.delete(made["id"])

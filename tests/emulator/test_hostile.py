@@ -17,7 +17,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .helpers import PREFIXES, create, ingest, oauth_session, spec
+from .helpers import PREFIXES, create, ingest, oauth_session, spec, wait_final
 
 ZERO = "00000000-0000-0000-0000-000000000000"
 
@@ -198,3 +198,124 @@ def test_random_ids_are_404_not_500(emulator, oauth):
     for cid in (ZERO, str(uuid.uuid4()), "not-a-uuid", "%2e%2e", "1" * 40):
         for method, suffix in (("GET", ""), ("DELETE", ""), ("PUT", "/reingest")):
             assert_error(oauth.request(method, f"{base}/{cid}{suffix}"), 400, 404)
+
+
+# -- hostile stores: absurd metadata, crashing workers, restarts -----------------------------
+def _deep(depth: int) -> str:
+    return '{"a": ' + "[" * depth + "]" * depth + "}"
+
+
+ABSURD = {
+    "deep.zarr": (".zattrs", _deep(100), "nests deeper than"),
+    "deeper.zarr": (".zattrs", _deep(990), "nests"),
+    "deepest.zarr": (".zattrs", _deep(200_000), "nests too deeply"),
+    "huge.zarr": (".zattrs", json.dumps({"a": "x" * 5_000_000}), "bytes of JSON, more than"),
+    "array.zarr": (
+        "B1/.zattrs",
+        _deep(500).replace("{", '{"_ARRAY_DIMENSIONS": ["y", "x"], ', 1),
+        "array 'B1'",
+    ),
+}
+
+
+def test_absurd_metadata_ends_failed_and_never_breaks_a_get_or_list(
+    emulator, oauth, write_cube, buckets_dir
+):
+    made = {}
+    for path, (file, text, _) in ABSURD.items():
+        write_cube(buckets_dir / "cubes" / path)
+        (buckets_dir / "cubes" / path / file).write_text(text)
+        made[path] = create(oauth, emulator.url, name=path, path=path + "/")["id"]
+    for path, cid in made.items():
+        final = wait_final(oauth, emulator.url, cid)
+        assert final["status"] == "FAILED", (path, final["status"])
+        assert ABSURD[path][2] in final["ingestionErrors"], final["ingestionErrors"]
+        listed = oauth.get(f"{emulator.url}/zarr/v1/collections/{cid}/arrays")
+        assert listed.status_code == 200 and listed.json()["data"] == []
+    listed = oauth.get(f"{emulator.url}/zarr/v1/collections")
+    assert listed.status_code == 200 and len(listed.content) < 20_000
+    assert {c["status"] for c in listed.json()["data"]} == {"FAILED"}
+
+
+def test_a_crashing_ingestion_run_marks_the_collection_failed(
+    emulator, oauth, write_cube, monkeypatch
+):
+    from pulumi_zarr.emulator import ingestion
+
+    write_cube()
+    monkeypatch.setattr(ingestion, "run_rules", lambda *_: 1 / 0)
+    crashed = create(oauth, emulator.url, name="crashed")["id"]
+    # an outcome that cannot even be stored (not JSON): the run crashes after the rules
+    monkeypatch.setattr(ingestion, "run_rules", lambda *_: {"status": "INGESTED", "x": {1, 2}})
+    unstorable = create(oauth, emulator.url, name="unstorable")["id"]
+    for cid, kind in ((crashed, "ZeroDivisionError"), (unstorable, "TypeError")):
+        final = wait_final(oauth, emulator.url, cid)
+        assert final["status"] == "FAILED"
+        assert f"ingestion crashed ({kind})" in final["ingestionErrors"]
+
+
+def test_ingestions_cut_short_are_finished_or_failed_at_the_next_start(
+    buckets_dir, write_cube, tmp_path
+):
+    """Rows left INGESTING by an emulator that stopped: each is run again at start-up, or
+    FAILED once its runs were cut short MAX_RUNS times (a store that kills the emulator)."""
+    from pulumi_zarr.emulator.auth import account_id
+    from pulumi_zarr.emulator.database import Database
+    from pulumi_zarr.emulator.ingestion import MAX_RUNS
+    from pulumi_zarr.emulator.server import Emulator
+
+    write_cube()
+    state = tmp_path / "state.sqlite"
+    db = Database(state)
+    rows = {}
+    for name, runs in (("again", MAX_RUNS - 1), ("given-up", MAX_RUNS)):
+        row = db.insert(
+            id=str(uuid.uuid4()),
+            account_id=account_id("local"),
+            name=name,
+            created="2026-01-01T00:00:00.000Z",
+            s3_bucket="cubes",
+            path="demo.zarr/",
+            crs=spec()["crs"],
+            ready_at=time.time(),
+        )
+        for _ in range(runs):
+            db.count_run(row.id, row.generation)
+        rows[name] = row.id
+    db.close()
+    with Emulator(buckets_dir, state_path=state, ingest_delay=0.1) as restarted:
+        oauth = oauth_session(restarted.url)
+        again = wait_final(oauth, restarted.url, rows["again"])
+        given_up = wait_final(oauth, restarted.url, rows["given-up"])
+    assert again["status"] == "INGESTED"
+    assert given_up["status"] == "FAILED"
+    assert f"interrupted {MAX_RUNS} times" in given_up["ingestionErrors"]
+
+
+def test_a_state_file_from_before_the_run_count_still_opens(buckets_dir, tmp_path):
+    import sqlite3
+
+    from pulumi_zarr.emulator.database import _SCHEMA, Database
+
+    state = tmp_path / "old.sqlite"
+    with sqlite3.connect(state) as old:
+        old.executescript(_SCHEMA.replace(",\n    runs        INTEGER NOT NULL DEFAULT 0", ""))
+    db = Database(state)
+    assert db.pending() == []
+    db.close()
+
+
+@pytest.mark.parametrize("name", ["n" * 257, "line\nbreak", "nul\x00", "\x1b[31mred"])
+def test_names_the_provider_refuses_are_refused_here_too(emulator, oauth, name):
+    response = oauth.post(f"{emulator.url}/zarr/v1/collections", json=spec(name=name))
+    error = assert_error(response, 400)
+    assert error["message"].startswith("name: must")
+
+
+def test_fault_rules_are_checked(emulator):
+    with pytest.raises(ValueError):
+        emulator.control.add_fault(repeat=0)
+    with pytest.raises(ValueError):
+        emulator.control.add_fault(reroute="no-slash")
+    response = requests.post(f"{emulator.url}/_emulator/faults", json={"drip": -1}, timeout=5)
+    assert response.status_code == 400

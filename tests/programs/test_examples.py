@@ -10,6 +10,7 @@ exports ``collection_id``, ``status``, ``arrays``, ``ingestion_errors``, ``data_
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -108,16 +109,33 @@ def test_quickstart_with_invalid_config_fails_at_check(sh_config, api):
     assert api.named(name) == []
 
 
-def test_import_option_fails_as_with_the_real_engine(sh_config, api):
+def test_import_existing_adopts_with_import_id(sh_config, api, emu):
     name = unique("adopt")
     made = api.create(name, GOOD_BUCKET, GOOD_PATH, "http://www.opengis.net/def/crs/EPSG/0/4326")
     config = {**sh_config, "name": name, "bucket": GOOD_BUCKET, "path": GOOD_PATH}
     state = StackState()
     try:
-        with pytest.raises(ProviderError, match="__provider"):
-            run_program(IMPORT_EXISTING, {**config, "collectionId": made["id"]}, state)
-        assert state.resources == {}
+        # bucket, path or CRS other than the collection's: refused, nothing changed
+        with pytest.raises(ProviderError, match=r"path \(the service has"):
+            run_program(IMPORT_EXISTING, {**config, "path": "other.zarr/"}, StackState())
+        emu.control.reset_stats()
+        exports = run_program(IMPORT_EXISTING, config, state)
+        assert state.last == [("create", "adopted")]  # Create adopted it: no POST
+        assert not [r for r in emu.control.journal() if r.startswith("POST /api")]
+        assert exports["status"] == "INGESTED"
+        assert sorted(exports["arrays"]) == ["B1", "B2"]
+        assert state.resources["adopted"].id == made["id"]
         assert api.get(made["id"])["name"] == name  # untouched
+        # up again, and with another import_id: nothing to do (it is only read by create)
+        run_program(IMPORT_EXISTING, config, state)
+        run_program(IMPORT_EXISTING, {**config, "collectionId": str(uuid.uuid4())}, state)
+        assert state.last == [("same", "adopted")]
+        # a new name is a rename in place; destroy deletes it: it is managed now
+        run_program(IMPORT_EXISTING, {**config, "name": name + " adopted"}, state)
+        assert state.last == [("update", "adopted")]
+        assert api.get(made["id"])["name"] == name + " adopted"
+        destroy(state, config)
+        assert api.get(made["id"]) is None
     finally:
         api.delete(made["id"])
 

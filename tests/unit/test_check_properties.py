@@ -8,7 +8,12 @@ from pulumi.output import Unknown
 
 from pulumi_zarr.crs import ZARR_EPSG_CODES, crs_url
 from pulumi_zarr.models import CollectionCreate
-from pulumi_zarr.schema import INPUT_FIELDS, validate
+from pulumi_zarr.schema import (
+    INPUT_FIELDS,
+    RESERVED_BUCKET_PREFIXES,
+    RESERVED_BUCKET_SUFFIXES,
+    validate,
+)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
@@ -20,14 +25,20 @@ json_values = st.recursive(
 input_bags = st.dictionaries(
     st.sampled_from([*INPUT_FIELDS, "extra_field"]), json_values | st.builds(Unknown), max_size=8
 )
-bucket_names = st.from_regex(r"[a-z0-9][a-z0-9-]{1,30}[a-z0-9]", fullmatch=True)
+bucket_names = st.from_regex(r"[a-z0-9][a-z0-9-]{1,30}[a-z0-9]", fullmatch=True).filter(
+    lambda b: (
+        not b.startswith(RESERVED_BUCKET_PREFIXES) and not b.endswith(RESERVED_BUCKET_SUFFIXES)
+    )
+)
 segments = st.from_regex(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,12}", fullmatch=True).filter(
     lambda s: s not in (".", "..")
 )
 good_paths = st.lists(segments, min_size=1, max_size=4).map(lambda parts: "/".join(parts) + "/")
 good_inputs = st.fixed_dictionaries(
     {
-        "name": st.text(min_size=1, max_size=40).filter(str.strip),
+        "name": st.text(st.characters(exclude_categories=("Cc",)), min_size=1, max_size=40).filter(
+            str.strip
+        ),
         "s3_bucket": bucket_names,
         "path": good_paths,
         "crs": st.sampled_from(sorted(ZARR_EPSG_CODES)).map(crs_url),

@@ -44,3 +44,16 @@ def test_a_refused_connection_was_never_sent():
     )
     assert _transport_error(refused) is RequestNotSent
     assert issubclass(RequestTimedOut, RequestMayHaveBeenApplied)
+
+
+def test_error_text_never_holds_a_registered_secret():
+    from pulumi_zarr import redaction
+    from pulumi_zarr.errors import BadRequest, ZarrCollectionError
+
+    secret = "s3cr3t/with spaces&more"
+    redaction.register_secret(secret)
+    for echoed in (secret, "s3cr3t%2Fwith%20spaces%26more", "s3cr3t%2Fwith+spaces%26more"):
+        api = BadRequest(f"echo {echoed}", code=f"X{echoed}", reason=echoed)
+        lifecycle = ZarrCollectionError(f"creating failed ({api})")
+        for text in (str(api), repr(api), api.message, api.code, api.reason, str(lifecycle)):
+            assert "s3cr3t" not in text and "***" in text, text

@@ -11,6 +11,8 @@ from pulumi_zarr.crs import crs_url
 from pulumi_zarr.errors import NotFound, ZarrCollectionError
 from pulumi_zarr.models import Collection
 from pulumi_zarr.schema import ZarrCollectionInputs
+from pulumi_zarr.settings import Settings
+from pulumi_zarr.transport import ApiSession, deadline
 
 ID = "00000000-0000-0000-0000-000000000001"
 OLD = {"name": "Cube", "s3_bucket": "cubes", "path": "a.zarr/", "crs": crs_url(4326)}
@@ -19,9 +21,15 @@ OLD = {"name": "Cube", "s3_bucket": "cubes", "path": "a.zarr/", "crs": crs_url(4
 class FakeClient:
     """Records the calls update makes."""
 
+    settings = Settings("fake-id", "fake-secret-9d2b7c")
+
     def __init__(self, gone: bool = False) -> None:
         self.calls: list[tuple[str, ...]] = []
         self.gone = gone
+        self.http = ApiSession(self.settings)
+
+    def deadline(self, at: float) -> Any:
+        return deadline(at)
 
     def _collection(self) -> Collection:
         return Collection(id=ID, status="INGESTED", **{**OLD, "name": "now"})

@@ -1,10 +1,19 @@
 """The resource schema: validation messages and what each input's change does."""
 
 import pytest
+from pulumi.output import Unknown
 from pydantic import ValidationError
 
 from pulumi_zarr.crs import crs_url
-from pulumi_zarr.schema import INPUT_FIELDS, OnChange, ZarrCollectionInputs, fields_with, on_change
+from pulumi_zarr.models import NAME_MAX_LENGTH, name_problem
+from pulumi_zarr.schema import (
+    INPUT_FIELDS,
+    OnChange,
+    ZarrCollectionInputs,
+    changed_fields,
+    fields_with,
+    on_change,
+)
 
 GOOD = {"name": "Cube", "s3_bucket": "my-bucket", "path": "cubes/a.zarr/", "crs": crs_url(4326)}
 
@@ -57,3 +66,115 @@ def test_bad_inputs_name_field_and_rule(field, value, fragment):
     errors = info.value.errors()
     assert [e["loc"][0] for e in errors] == [field]
     assert fragment in errors[0]["msg"]
+
+
+def test_import_id_is_only_read_by_create():
+    assert fields_with(OnChange.ADOPT) == ("import_id",)
+    assert changed_fields({**GOOD, "import_id": ID}, {**GOOD, "import_id": OTHER_ID}) == []
+    assert changed_fields({**GOOD}, {**GOOD, "import_id": ID}) == []
+    assert changed_fields({**GOOD, "import_id": ID}, {**GOOD, "import_id": Unknown()}) == []
+
+
+ID, OTHER_ID = "4b6ac2ec-3b1f-4a8e-9c3e-2f1d0c9b8a7e", "4B6AC2EC-3B1F-4A8E-9C3E-2F1D0C9B8A7F"
+
+
+@pytest.mark.parametrize("good", [ID, OTHER_ID])
+def test_import_id_takes_a_collection_id(good):
+    assert ZarrCollectionInputs(**GOOD, import_id=good).import_id == good
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        ".",
+        "..",
+        "../x",
+        ID + "\n",
+        " " + ID,
+        ID[:-1],
+        ID + "0",
+        ID.replace("-", "/"),
+        "\u0664" * 8 + ID[8:],
+    ],
+)
+def test_import_id_that_is_not_an_id_fails_check(bad):
+    with pytest.raises(ValidationError, match="not a well-formed collection id"):
+        ZarrCollectionInputs(**GOOD, import_id=bad)
+
+
+#: S3 general purpose bucket naming rules, one name breaking each (and what the message says).
+BAD_BUCKETS = [
+    ("ab", "3 to 63 characters"),
+    ("a" * 64, "3 to 63 characters"),
+    ("My-bucket", "lowercase letters"),
+    ("my_bucket", "lowercase letters"),
+    ("my bucket", "no whitespace"),
+    ("my-bucket\n", "no whitespace"),
+    ("\tmy-bucket", "start and end"),
+    ("bücket", "lowercase letters a-z"),
+    ("-bucket", "start and end"),
+    ("bucket-", "start and end"),
+    (".bucket", "start and end"),
+    ("my..bucket", "two adjacent periods"),
+    ("192.168.5.4", "IP address"),
+    ("xn--bucket", "prefix 'xn--'"),
+    ("sthree-bucket", "prefix 'sthree-'"),
+    ("sthree-configurator-x", "prefix 'sthree-'"),
+    ("amzn-s3-demo-bucket", "prefix 'amzn-s3-demo-'"),
+    ("bucket-s3alias", "suffix '-s3alias'"),
+    ("bucket--ol-s3", "suffix '--ol-s3'"),
+    ("bucket.mrap", "suffix '.mrap'"),
+    ("bucket--x-s3", "suffix '--x-s3'"),
+    ("bucket--table-s3", "suffix '--table-s3'"),
+]
+
+
+@pytest.mark.parametrize(("bucket", "says"), BAD_BUCKETS)
+def test_every_s3_bucket_naming_rule(bucket, says):
+    with pytest.raises(ValidationError, match="not a valid S3 bucket name") as info:
+        ZarrCollectionInputs(**{**GOOD, "s3_bucket": bucket})
+    assert says in str(info.value)
+
+
+@pytest.mark.parametrize("bucket", ["abc", "a" * 63, "my.bucket-1", "a.-b", "192.168.5", "xn-a"])
+def test_s3_bucket_names_the_rules_allow(bucket):
+    ZarrCollectionInputs(**{**GOOD, "s3_bucket": bucket})
+
+
+@pytest.mark.parametrize(
+    "crs",
+    [
+        crs_url(4326).replace("4326", "04326"),
+        crs_url(4326).replace("4326", "+4326"),
+        crs_url(4326).replace("4326", " 4326"),
+        crs_url(4326) + " ",
+        crs_url(4326) + "\n",
+        crs_url(4326).replace("4326", "\u0664\u0663\u0662\u0666"),
+        crs_url(4326).replace("4326", "\uff14\uff13\uff12\uff16"),
+        crs_url(4326).replace("4326", "4_326"),
+    ],
+)
+def test_crs_codes_only_in_their_exact_ascii_form(crs):
+    with pytest.raises(ValidationError, match="not an EPSG opengis URL"):
+        ZarrCollectionInputs(**{**GOOD, "crs": crs})
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("a\nb", "control characters"),
+        ("tab\there", "control characters"),
+        ("nul\x00", "control characters"),
+        ("del\x7f", "control characters"),
+        ("x" * (NAME_MAX_LENGTH + 1), f"at most {NAME_MAX_LENGTH} characters"),
+    ],
+)
+def test_names_the_service_would_refuse_fail_check(name, says):
+    with pytest.raises(ValidationError, match=says):
+        ZarrCollectionInputs(**{**GOOD, "name": name})
+    assert name_problem(name)  # the emulator refuses the same names with the same words
+
+
+def test_a_name_of_the_maximum_length_passes():
+    ZarrCollectionInputs(**{**GOOD, "name": "é" * NAME_MAX_LENGTH})
