@@ -30,6 +30,7 @@ EFFECTS: dict[OnChange, str] = {
     OnChange.RENAME: "Changing it renames the collection in place.",
     OnChange.REINGEST: "Changing it re-ingests the collection in place.",
     OnChange.STATE: "Kept in Pulumi's state only: changing it changes nothing on the service.",
+    OnChange.ADOPT: "Read only when the resource is created: changing it later changes nothing.",
 }
 
 
