@@ -39,9 +39,9 @@ from .schema import (
     ZarrCollectionInputs,
     ZarrCollectionOutputs,
     changed_fields,
-    fields_with,
     on_change,
     provider_options,
+    store_fields,
 )
 
 
@@ -250,7 +250,7 @@ def _adopt(
     differing = [
         f"{field} (the service has {getattr(collection, field)!r}, the program "
         f"{getattr(inputs, field)!r})"
-        for field in fields_with(OnChange.REPLACE)
+        for field in store_fields()
         if getattr(collection, field) != getattr(inputs, field)
     ]
     if differing:

@@ -306,17 +306,18 @@ def provider_options(props: Mapping[str, Any]) -> dict[str, Any]:
     return {k: inputs[k] for k in INPUT_FIELDS if k in inputs and k not in SERVICE_FIELDS}
 
 
+def store_fields() -> tuple[str, ...]:
+    """The inputs that say which store is ingested how: those the service stores whose change
+    replaces the collection (``s3_bucket``, ``path``, ``crs``)."""
+    return tuple(f for f in fields_with(OnChange.REPLACE) if f in SERVICE_FIELDS)
+
+
 def preflight_target(inputs: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The inputs that say which store is ingested how (those the service stores whose change
-    replaces the collection), when the ``preflight`` input asks for a check and all of them
-    are known."""
+    """The :func:`store_fields` of ``inputs``, when the ``preflight`` input asks for a check
+    and all of them are known."""
     if inputs.get("preflight") not in ("warn", "error"):
         return None
-    target = {
-        field: inputs.get(field)
-        for field in fields_with(OnChange.REPLACE)
-        if field in SERVICE_FIELDS
-    }
+    target = {field: inputs.get(field) for field in store_fields()}
     return None if any(map(is_unknown, target.values())) else target
 
 

@@ -243,13 +243,13 @@ def test_a_crashing_ingestion_run_marks_the_collection_failed(
     from pulumi_zarr.emulator import ingestion
 
     write_cube()
-    monkeypatch.setattr(ingestion, "run_rules", lambda *_: 1 / 0)
-    crashed = create(oauth, emulator.url, name="crashed")["id"]
-    # an outcome that cannot even be stored (not JSON): the run crashes after the rules
-    monkeypatch.setattr(ingestion, "run_rules", lambda *_: {"status": "INGESTED", "x": {1, 2}})
-    unstorable = create(oauth, emulator.url, name="unstorable")["id"]
-    for cid, kind in ((crashed, "ZeroDivisionError"), (unstorable, "TypeError")):
-        final = wait_final(oauth, emulator.url, cid)
+    for kind, run in (
+        ("ZeroDivisionError", lambda *_: 1 / 0),
+        # an outcome that cannot even be stored (not JSON): the run crashes after the rules
+        ("TypeError", lambda *_: {"status": "INGESTED", "x": {1, 2}}),
+    ):
+        monkeypatch.setattr(ingestion, "run_rules", run)
+        final = wait_final(oauth, emulator.url, create(oauth, emulator.url, name=kind)["id"])
         assert final["status"] == "FAILED"
         assert f"ingestion crashed ({kind})" in final["ingestionErrors"]
 
@@ -259,13 +259,17 @@ def test_ingestions_cut_short_are_finished_or_failed_at_the_next_start(
 ):
     """Rows left INGESTING by an emulator that stopped: each is run again at start-up, or
     FAILED once its runs were cut short MAX_RUNS times (a store that kills the emulator)."""
+    import sqlite3
+
     from pulumi_zarr.emulator.auth import account_id
-    from pulumi_zarr.emulator.database import Database
+    from pulumi_zarr.emulator.database import _SCHEMA, Database
     from pulumi_zarr.emulator.ingestion import MAX_RUNS
     from pulumi_zarr.emulator.server import Emulator
 
     write_cube()
     state = tmp_path / "state.sqlite"
+    with sqlite3.connect(state) as old:  # a state file from before the run count
+        old.executescript(_SCHEMA.replace(",\n    runs        INTEGER NOT NULL DEFAULT 0", ""))
     db = Database(state)
     rows = {}
     for name, runs in (("again", MAX_RUNS - 1), ("given-up", MAX_RUNS)):
@@ -292,24 +296,11 @@ def test_ingestions_cut_short_are_finished_or_failed_at_the_next_start(
     assert f"interrupted {MAX_RUNS} times" in given_up["ingestionErrors"]
 
 
-def test_a_state_file_from_before_the_run_count_still_opens(buckets_dir, tmp_path):
-    import sqlite3
-
-    from pulumi_zarr.emulator.database import _SCHEMA, Database
-
-    state = tmp_path / "old.sqlite"
-    with sqlite3.connect(state) as old:
-        old.executescript(_SCHEMA.replace(",\n    runs        INTEGER NOT NULL DEFAULT 0", ""))
-    db = Database(state)
-    assert db.pending() == []
-    db.close()
-
-
-@pytest.mark.parametrize("name", ["n" * 257, "line\nbreak", "nul\x00", "\x1b[31mred"])
-def test_names_the_provider_refuses_are_refused_here_too(emulator, oauth, name):
-    response = oauth.post(f"{emulator.url}/zarr/v1/collections", json=spec(name=name))
-    error = assert_error(response, 400)
-    assert error["message"].startswith("name: must")
+def test_names_the_provider_refuses_are_refused_here_too(emulator, oauth):
+    for name in ("n" * 257, "line\nbreak", "nul\x00", "\x1b[31mred"):
+        response = oauth.post(f"{emulator.url}/zarr/v1/collections", json=spec(name=name))
+        error = assert_error(response, 400)
+        assert error["message"].startswith("name: must"), error
 
 
 def test_fault_rules_are_checked(emulator):

@@ -1,20 +1,27 @@
 """Reliability tests: an emulator with a planted secret, a provider host with short client
-timeouts, and the fault-matrix table printed at the end of the run."""
+timeouts, an audit after every cell of the fault matrix, and the matrix printed as a table
+at the end of the run with the audit's totals."""
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
-from harness.fixtures import RecordingHost
+from harness.fixtures import CRS_4326, GOOD_BUCKET, GOOD_PATH, PLANTED_SECRET, RecordingHost
+from harness.measure import unique
 
 #: Short client timeout and retry budget, so slow and repeated faults cost little time.
 FAST_CLIENT = {"SH_ZARR_TIMEOUT_SECONDS": "1", "SH_ZARR_MAX_ATTEMPTS": "3"}
 
 #: (call, fault, expected, outcome) rows recorded by the fault-matrix tests.
 MATRIX: list[tuple[str, str, str, str]] = []
+#: The audit's totals over every cell: cells, orphans, duplicates, foreign deletions, leaks.
+AUDIT: Counter[str] = Counter()
+
 
 #: Lines of the load test's figures (throughput, latency percentiles).
 LOAD: list[str] = []
@@ -28,10 +35,60 @@ def host(sh_config, all_logs, issued_tokens) -> Iterator[RecordingHost]:
         yield h
 
 
+@pytest.fixture(scope="module")
+def foreign(api) -> Iterator[list[dict[str, Any]]]:
+    """Collections of the same account that no resource manages: nothing may touch them."""
+    made = [api.create(unique("foreign"), GOOD_BUCKET, GOOD_PATH, CRS_4326) for _ in range(2)]
+    yield [api.wait_final(c["id"]) for c in made]
+    for collection in made:
+        api.delete(collection["id"])
+
+
 @pytest.fixture
-def record() -> Any:
-    def add(call: str, fault: str, expected: str, outcome: str) -> None:
+def record(api, foreign, issued_tokens) -> Callable[..., None]:
+    """Add a row to the matrix after auditing the service right after the call:
+
+    * every collection named one of ``names`` is in the state (``kept``) or named in a
+      message the user saw (``said``), else it is an orphan;
+    * no two of them have the same name, bucket, path and CRS (duplicates);
+    * every foreign collection still exists;
+    * no message or output (``shown``) holds the client secret or an issued token.
+    """
+
+    def add(
+        call: str,
+        fault: str,
+        expected: str,
+        outcome: str,
+        *,
+        names: Iterable[str],
+        kept: Iterable[str] = (),
+        said: Iterable[str] = (),
+        shown: Iterable[Any] = (),
+    ) -> None:
+        kept, said = set(kept), list(said)
+        found = [c for name in dict.fromkeys(names) for c in api.named(name)]
+        orphans = [
+            c["id"] for c in found if c["id"] not in kept and not any(c["id"] in t for t in said)
+        ]
+        specs = Counter((c["name"], c["s3Bucket"], c["path"], c["crs"]) for c in found)
+        duplicates = sum(n - 1 for n in specs.values())
+        gone = [c["id"] for c in foreign if api.get(c["id"]) is None]
+        text = "\n".join([*said, *(json.dumps(o, default=str) for o in shown)])
+        leaks = [PLANTED_SECRET] if PLANTED_SECRET in text else []
+        leaks += [f"token {t[:8]}…" for t in issued_tokens if t in text]
+        AUDIT.update(
+            cells=1,
+            orphans=len(orphans),
+            duplicates=duplicates,
+            foreign=len(gone),
+            leaks=len(leaks),
+        )
         MATRIX.append((call, fault, expected, outcome))
+        assert not orphans, f"orphaned: {orphans}"
+        assert not duplicates, f"duplicated: {found}"
+        assert not gone, f"foreign collections deleted: {gone}"
+        assert not leaks, f"leaked: {leaks}"
 
     return add
 
@@ -53,6 +110,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         )
         if n == 0:
             terminalreporter.write_line("-+-".join("-" * w for w in widths))
+    terminalreporter.write_line(
+        f"cells: {AUDIT['cells']}; after each: orphans {AUDIT['orphans']}, duplicates "
+        f"{AUDIT['duplicates']}, foreign collections deleted {AUDIT['foreign']}, secrets or "
+        f"tokens in any output or message {AUDIT['leaks']}"
+    )
 
 
 class Everything(logging.Handler):
