@@ -112,7 +112,14 @@ def test_quickstart_with_invalid_config_fails_at_check(sh_config, api):
 def test_import_existing_adopts_with_import_id(sh_config, api, emu):
     name = unique("adopt")
     made = api.create(name, GOOD_BUCKET, GOOD_PATH, "http://www.opengis.net/def/crs/EPSG/0/4326")
-    config = {**sh_config, "name": name, "bucket": GOOD_BUCKET, "path": GOOD_PATH}
+    api.wait_final(made["id"])
+    config = {
+        **sh_config,
+        "name": name,
+        "bucket": GOOD_BUCKET,
+        "path": GOOD_PATH,
+        "collectionId": made["id"],
+    }
     state = StackState()
     try:
         # bucket, path or CRS other than the collection's: refused, nothing changed
