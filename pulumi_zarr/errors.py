@@ -21,6 +21,7 @@ when the error is made (:mod:`pulumi_zarr.redaction`), also text the service ech
     │           └── RequestTimedOut         no answer in time (may still be working)
     ├── IngestionTimeout            ingestion did not end in time
     ├── ZarrCollectionError         a lifecycle step failed (the message says what to do)
+    ├── MissingExtra                an optional extra is not installed (an ImportError too)
     └── StorageError                a Zarr store can't be read
         ├── NoGroup                 no Zarr format-2 group there
         └── PreflightUnavailable    zarr/s3fs are not installed
@@ -203,7 +204,8 @@ def error_class_for(status: int) -> type[ZarrApiError]:
 
 
 class MissingExtra(PulumiZarrError, ImportError):
-    """An optional extra of pulumi-zarr is not installed; the message says what to install."""
+    """An optional extra of pulumi-zarr is not installed; the message says what to install
+    (an ImportError too, so ``except ImportError`` still catches it)."""
 
     def __init__(self, extra: str, feature: str, module: str | None = None) -> None:
         self.extra = extra

@@ -21,6 +21,7 @@ from typing import Any
 
 from .client import ZarrClient
 from .errors import (
+    AuthError,
     IngestionTimeout,
     NotFound,
     RateLimited,
@@ -153,10 +154,11 @@ def _post(client: ZarrClient, spec: CollectionCreate, until: float) -> Collectio
     try:
         with client.deadline(until):
             existing = _identical(client, spec)
-    except ZarrApiError as exc:
+    except ZarrApiError as exc:  # an AuthError says itself what to fix
+        again = "" if isinstance(exc, AuthError) else ": run `pulumi up` again"
         raise ZarrCollectionError(
             f"creating {describe(spec)}: could not check whether it already exists "
-            f"({_cause(exc)}). Nothing was sent, so nothing was created: run `pulumi up` again."
+            f"({_cause(exc)}). Nothing was sent, so nothing was created{again}."
         ) from None
     if existing:
         raise _exists(client, spec, existing)
