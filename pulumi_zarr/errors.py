@@ -21,6 +21,7 @@ when the error is made (:mod:`pulumi_zarr.redaction`), also text the service ech
     │           └── RequestTimedOut         no answer in time (may still be working)
     ├── IngestionTimeout            ingestion did not end in time
     ├── ZarrCollectionError         a lifecycle step failed (the message says what to do)
+    │   └── lookup.LookupFailed     get_zarr_collection found none or several (a RunError)
     ├── MissingExtra                an optional extra is not installed (an ImportError too)
     └── StorageError                a Zarr store can't be read
         ├── NoGroup                 no Zarr format-2 group there

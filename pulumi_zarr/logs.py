@@ -1,9 +1,10 @@
 """Where the provider's own log lines go: progress while waiting, and HTTP debug lines.
 
 * Progress (INFO on :data:`progress_log`) is forwarded to Pulumi's log by the provider.
-* With ``PULUMI_ZARR_DEBUG_HTTP=1`` in the environment of ``pulumi`` (the provider host
-  inherits it), every HTTP request and the libraries' DEBUG records go to the host's stderr,
-  which the CLI shows; secrets and tokens are masked (:mod:`pulumi_zarr.redaction`).
+* With ``PULUMI_ZARR_DEBUG_HTTP=1`` in the environment of ``pulumi`` (the provider inherits
+  it), every HTTP request and the libraries' DEBUG records go where the provider sends them
+  (the dynamic host: its stderr, which the CLI shows; the native plugin: the engine's log);
+  secrets and tokens are masked (:mod:`pulumi_zarr.redaction`).
 """
 
 from __future__ import annotations
@@ -37,24 +38,39 @@ def forward_progress(write: Callable[[str], None]) -> None:
         progress_log.propagate = False
 
 
-class _DebugToStderr(logging.StreamHandler):  # type: ignore[type-arg]
-    def __init__(self) -> None:
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+class _DebugLines(logging.Handler):
+    """Redacted ``debug: <logger>: <message>`` lines to ``write`` (default: stderr)."""
+
+    def __init__(self, write: Callable[[str], None] | None = None) -> None:
         from .redaction import RedactingFilter
 
-        super().__init__(sys.stderr)
+        super().__init__(logging.DEBUG)
+        self.write = write or _to_stderr
         self.addFilter(RedactingFilter())
         self.setFormatter(logging.Formatter("debug: %(name)s: %(message)s"))
 
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.write(self.format(record))
+        except Exception:
+            self.handleError(record)
 
-def debug_http_from_environment(env: Mapping[str, str] = os.environ) -> bool:
-    """With the debug switch set, show the DEBUG records of :data:`DEBUG_LOGGERS` on stderr,
-    redacted. Returns whether the switch is on."""
+
+def debug_http_from_environment(
+    env: Mapping[str, str] = os.environ, write: Callable[[str], None] | None = None
+) -> bool:
+    """With the debug switch set, send the DEBUG records of :data:`DEBUG_LOGGERS`, redacted, to
+    ``write`` (default: stderr; once per process). Returns whether the switch is on."""
     if env.get(DEBUG_HTTP_VARIABLE, "").lower() not in ("1", "true", "yes"):
         return False
-    handler = _DebugToStderr()
+    handler = _DebugLines(write)
     for name in DEBUG_LOGGERS:
         logger = logging.getLogger(name)
-        if not any(isinstance(h, _DebugToStderr) for h in logger.handlers):
+        if not any(isinstance(h, _DebugLines) for h in logger.handlers):
             logger.addHandler(handler)
             logger.setLevel(logging.DEBUG)
     return True

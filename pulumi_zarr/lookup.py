@@ -10,6 +10,15 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from pulumi import RunError
+
+from .errors import PulumiZarrError, ZarrCollectionError
+
+
+class LookupFailed(ZarrCollectionError, RunError):
+    """No collection matched, several did, or the service could not be asked. A ``RunError``
+    too, so that Pulumi ends the program with this message alone, without a traceback."""
+
 
 def _stack_config() -> dict[str, Any]:
     from pulumi.runtime.config import get_config
@@ -25,22 +34,27 @@ def get_zarr_collection(*, name: str | None = None, id: str | None = None) -> di
     """The collection with this ``id``, or the one collection named ``name`` exactly.
 
     Returns ``{"id", "name", "s3_bucket", "path", "crs", "status", "array_names", …}``. Raises
-    :class:`~pulumi_zarr.errors.ZarrCollectionError` when there is none, or when several
-    collections have the name.
+    :class:`LookupFailed` when there is none, when several collections have the name, or when
+    the service cannot be asked (its message says which).
     """
+    if (name is None) == (id is None):
+        raise TypeError("get_zarr_collection takes exactly one of name= or id=")
+    try:
+        return _lookup(name, id)
+    except PulumiZarrError as exc:
+        raise LookupFailed(str(exc)) from None
+
+
+def _lookup(name: str | None, id: str | None) -> dict[str, Any]:
     from . import lifecycle
     from .client import shared_client
     from .schema import OUTPUT_FIELDS, SERVICE_FIELDS
     from .settings import Settings
 
-    if (name is None) == (id is None):
-        raise TypeError("get_zarr_collection takes exactly one of name= or id=")
     client = shared_client(Settings.resolve(_stack_config(), os.environ))
     collection_id = id if id is not None else lifecycle.find_by_name(client, name or "").id
     found = lifecycle.read(client, collection_id, {})
     if found is None:
-        from .errors import ZarrCollectionError
-
-        raise ZarrCollectionError(f"there is no Zarr collection {collection_id} (for this account)")
+        raise LookupFailed(f"there is no Zarr collection {collection_id} (for this account)")
     _, outputs = found
     return {"id": collection_id, **{k: outputs[k] for k in (*SERVICE_FIELDS, *OUTPUT_FIELDS)}}

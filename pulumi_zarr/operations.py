@@ -39,7 +39,8 @@ class Operations:
 
     ``config``: the stack configuration (``{"sentinelhub:clientId": ...}``; environment
     variables are the fallback, read on each call). ``warn``: where preflight warnings go;
-    ``info``: where progress lines go (None: nowhere).
+    ``info``: where progress lines go (None: nowhere, and no debug lines either); ``debug``:
+    where the lines of the HTTP debug switch go (default: stderr).
     """
 
     def __init__(
@@ -47,6 +48,7 @@ class Operations:
         config: Mapping[str, Any],
         warn: Callable[[str], None],
         info: Callable[[str], None] | None = None,
+        debug: Callable[[str], None] | None = None,
     ) -> None:
         self.config = {key: config.get(key) for key in config_keys()}
         self._warn = warn
@@ -54,7 +56,7 @@ class Operations:
             from .logs import debug_http_from_environment, forward_progress
 
             forward_progress(info)
-            debug_http_from_environment()
+            debug_http_from_environment(write=debug)
 
     def settings(self, props: Mapping[str, Any]) -> Settings:
         """The settings of a resource: its ``profile`` input, else the stack's."""

@@ -76,7 +76,8 @@ _R = TypeVar("_R", bound="ZarrCollectionProperties")
 
 class ZarrCollectionProperties:
     """The properties of a Zarr collection resource, dynamic or native: its inputs and outputs,
-    as typed outputs (the schema's models declare them; a test keeps the two the same)."""
+    as typed outputs (the schema's models declare them; a test keeps the two the same), and its
+    typed constructor."""
 
     name: pulumi.Output[str]
     s3_bucket: pulumi.Output[str]
@@ -99,6 +100,40 @@ class ZarrCollectionProperties:
     max_meters_per_pixel: pulumi.Output[float | None]
     data_type: pulumi.Output[str]
 
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        args: ZarrCollectionArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Unpack[ZarrCollectionArgsDict],
+    ) -> None: ...
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: ZarrCollectionArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``Cls(name, ZarrCollectionArgs(...))`` or with the inputs as keywords (typed by
+        :class:`ZarrCollectionArgsDict`)."""
+        self._register(resource_name, resource_properties(type(self).__name__, args, kwargs), opts)
+
+    def _register(
+        self, resource_name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None
+    ) -> None:
+        """Register the resource with the engine (each resource class its own way)."""
+        raise NotImplementedError
+
     @classmethod
     def get(
         cls: type[_R],
@@ -109,7 +144,9 @@ class ZarrCollectionProperties:
         """A read-only reference to the existing collection ``id``: every output is read from
         the service; Pulumi never changes or deletes it."""
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        return cls(resource_name, opts=merged)  # type: ignore[call-arg]  # the resource classes
+        # no inputs: each is read from the service
+        reference: _R = cls(resource_name, opts=merged)  # type: ignore[call-overload]
+        return reference
 
 
 def resource_properties(
@@ -139,31 +176,10 @@ class ZarrCollection(
 ):
     """A Sentinel Hub Zarr collection, ingested from a Zarr group in an S3 bucket."""
 
-    @overload
-    def __init__(
-        self,
-        resource_name: str,
-        args: ZarrCollectionArgs,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None: ...
-
-    @overload
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        opts: pulumi.ResourceOptions | None = None,
-        **kwargs: Unpack[ZarrCollectionArgsDict],
-    ) -> None: ...
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: ZarrCollectionArgs | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **kwargs: Any,
+    def _register(
+        self, resource_name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None
     ) -> None:
-        """``ZarrCollection(name, ZarrCollectionArgs(...))`` or with the inputs as keywords."""
-        props = resource_properties("ZarrCollection", args, kwargs)
         with _pickler_restored():
-            super().__init__(ZarrCollectionProvider(), resource_name, props, opts)
+            pulumi.dynamic.Resource.__init__(
+                self, ZarrCollectionProvider(), resource_name, props, opts
+            )

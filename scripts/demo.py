@@ -16,8 +16,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from pulumi_zarr.emulator.app import DEFAULT_CLIENTS
+
 REPO = Path(__file__).resolve().parents[1]
 QUICKSTART = REPO / "examples" / "quickstart"
+[(CLIENT_ID, CLIENT_SECRET)] = DEFAULT_CLIENTS.items()  # the emulator's client
+SECRET_KEY = "sentinelhub:clientSecret"
 BUCKET, PATH = "demo-bucket", "cubes/demo.zarr/"
 
 
@@ -30,18 +34,22 @@ def show(outputs: dict[str, Any]) -> None:
         print(f"  {key}: {json.dumps(outputs[key])}")
 
 
-def with_cli(pulumi: str, emulator_url: str, workdir: Path) -> None:
-    from pulumi_zarr.testing.cli import Stack
-
-    stack = Stack(pulumi, workdir, QUICKSTART, project="zarr-quickstart", stack="demo", echo=True)
-    config = {
+def quickstart_config(emulator_url: str) -> dict[str, str]:
+    """The quickstart's stack configuration for the emulator, but the client secret."""
+    return {
         "zarr-quickstart:bucket": BUCKET,
         "zarr-quickstart:path": PATH,
         "zarr-quickstart:name": "Demo cube",
         "sentinelhub:baseUrl": emulator_url,
-        "sentinelhub:clientId": "local",
+        "sentinelhub:clientId": CLIENT_ID,
     }
-    stack.init(config, {"sentinelhub:clientSecret": "local-secret"})
+
+
+def with_cli(pulumi: str, emulator_url: str, workdir: Path) -> None:
+    from pulumi_zarr.testing.cli import Stack
+
+    stack = Stack(pulumi, workdir, QUICKSTART, project="zarr-quickstart", stack="demo", echo=True)
+    stack.init(quickstart_config(emulator_url), {SECRET_KEY: CLIENT_SECRET})
     say("pulumi preview")
     stack.preview()
     say("pulumi up")
@@ -58,14 +66,7 @@ def with_cli(pulumi: str, emulator_url: str, workdir: Path) -> None:
 def without_cli(emulator_url: str) -> None:
     from pulumi_zarr.testing import StackState, destroy, refresh, run_program, secret
 
-    config = {
-        "zarr-quickstart:bucket": BUCKET,
-        "zarr-quickstart:path": PATH,
-        "zarr-quickstart:name": "Demo cube",
-        "sentinelhub:baseUrl": emulator_url,
-        "sentinelhub:clientId": "local",
-        "sentinelhub:clientSecret": secret("local-secret"),
-    }
+    config = {**quickstart_config(emulator_url), SECRET_KEY: secret(CLIENT_SECRET)}
     state = StackState()
     say("up (Check → Create through the provider host)")
     show(run_program(QUICKSTART, config, state))
@@ -93,7 +94,7 @@ def main() -> int:
         write_cube(cube, arrays=("B1", "B2", "B3"), times=3)
         say(f"wrote a sample Zarr cube (3 arrays, 3 time steps) at {cube}")
         with Emulator(buckets, ingest_delay=1.0) as emulator:
-            say(f"emulator listening on {emulator.url} (client 'local' / 'local-secret')")
+            say(f"emulator listening on {emulator.url} (client {CLIENT_ID!r} / {CLIENT_SECRET!r})")
             pulumi = shutil.which("pulumi")
             if pulumi:
                 say(f"pulumi CLI found at {pulumi}: real pulumi up/refresh/destroy")

@@ -345,6 +345,7 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
             raise ApiError(400, f"path: {problem}")
         if not is_crs_url(spec.crs):
             raise ApiError(400, f"crs: must be a CRS URL like {crs_url(4326)} (or {CRS84})")
+        started_at, ready_at = emu.ingestor.run_window()
         row = emu.db.insert(
             id=str(uuid.uuid4()),
             account_id=who.account_id,
@@ -353,7 +354,8 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
             s3_bucket=spec.s3_bucket,
             path=spec.path,
             crs=spec.crs,
-            ready_at=emu.ingestor.ready_at(),
+            started_at=started_at,
+            ready_at=ready_at,
         )
         emu.ingestor.submit(row.id, row.generation)
         wire = emu.collection(row)
@@ -401,7 +403,7 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
         _, row = owned(request, collection_id)
         status, outcome = emu.ingestor.outcome(row)
         previous = outcome if status.is_final else row.previous
-        generation = emu.db.restart_ingestion(row.id, previous, emu.ingestor.ready_at())
+        generation = emu.db.restart_ingestion(row.id, previous, *emu.ingestor.run_window())
         emu.ingestor.submit(row.id, generation)
         fresh = emu.db.get(row.id)
         if fresh is None:

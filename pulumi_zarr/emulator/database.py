@@ -95,13 +95,14 @@ class Database:
         s3_bucket: str,
         path: str,
         crs: str,
+        started_at: float,
         ready_at: float,
     ) -> Row:
         with self._lock:
             self._db.execute(
                 "INSERT INTO collections (id, account_id, name, created, s3_bucket, path, crs,"
                 " started_at, ready_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (id, account_id, name, created, s3_bucket, path, crs, time.time(), ready_at),
+                (id, account_id, name, created, s3_bucket, path, crs, started_at, ready_at),
             )
         row = self.get(id)
         assert row is not None
@@ -147,14 +148,16 @@ class Database:
         with self._lock:
             return self._db.execute("DELETE FROM collections WHERE id = ?", (id,)).rowcount > 0
 
-    def restart_ingestion(self, id: str, previous: dict[str, Any] | None, ready_at: float) -> int:
+    def restart_ingestion(
+        self, id: str, previous: dict[str, Any] | None, started_at: float, ready_at: float
+    ) -> int:
         """Start a new ingestion run (reingest); returns its generation."""
         with self._lock:
             self._db.execute(
                 "UPDATE collections SET generation = generation + 1, reingest = 1, runs = 0,"
                 " started_at = ?, ready_at = ?, result = NULL, computed_at = NULL, previous = ?"
                 " WHERE id = ?",
-                (time.time(), ready_at, json.dumps(previous) if previous else None, id),
+                (started_at, ready_at, json.dumps(previous) if previous else None, id),
             )
             found = self._db.execute(
                 "SELECT generation FROM collections WHERE id = ?", (id,)

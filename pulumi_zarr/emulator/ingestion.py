@@ -172,8 +172,10 @@ class Ingestor:
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def ready_at(self) -> float:
-        return time.time() + self.delay
+    def run_window(self) -> tuple[float, float]:
+        """(started_at, ready_at) of a run that starts now: ready exactly ``delay`` later."""
+        started = time.time()
+        return started, started + self.delay
 
     def outcome(self, row: Row, now: float | None = None) -> tuple[Status, dict[str, Any] | None]:
         """The visible status and the outcome whose fields are shown (None: nothing yet)."""

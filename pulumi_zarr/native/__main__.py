@@ -9,13 +9,11 @@ import sys
 
 
 def main() -> None:
-    from pulumi.provider.experimental.server import main as serve
-
     import pulumi_zarr
 
-    from .provider import NativeProvider
+    from .server import serve
 
-    serve(sys.argv[1:], pulumi_zarr.__version__, NativeProvider())
+    serve(sys.argv[1:], pulumi_zarr.__version__)
 
 
 if __name__ == "__main__":

@@ -15,12 +15,14 @@ from typing import Any
 from pulumi.provider.experimental.property_value import PropertyValue
 
 from ..endpoints import API_PREFIXES, LEGACY_PREFIX, TOKEN_PATH
+from ..profiles import PROFILE_CONFIG_KEY, PROFILE_VARIABLE
 from ..property_bags import is_unknown
 from ..settings import CDSE, PREFLIGHT_SOURCES, SH_EU, SH_US_WEST, SOURCES, Settings
 from .names import PACKAGE
 from .values import plain
 
-#: What each setting is, by setting name (settings.py's SOURCES and PREFLIGHT_SOURCES).
+#: What each setting is, by setting name (settings.py's SOURCES and PREFLIGHT_SOURCES, and the
+#: profile).
 DESCRIPTIONS: dict[str, str] = {
     "client_id": "OAuth client id of the Sentinel Hub account that owns the collections.",
     "client_secret": "OAuth client secret of that client.",
@@ -44,6 +46,11 @@ DESCRIPTIONS: dict[str, str] = {
         "For the `preflight` input: a local folder whose sub-folders are the buckets (the "
         "emulator's layout), read instead of S3."
     ),
+    "profile": (
+        "A profile of sentinelhub-py's config.toml (`~/.config/sentinelhub/config.toml`) whose "
+        "credentials and deployment fill in the settings not given here (a collection's own "
+        "`profile` input wins)."
+    ),
 }
 
 #: Settings that are secret: those ``Settings`` keeps out of its repr.
@@ -51,7 +58,8 @@ SECRET_SETTINGS = frozenset(f.name for f in dataclasses.fields(Settings) if not 
 
 
 def _sources() -> dict[str, tuple[str, str]]:
-    return {**SOURCES, **PREFLIGHT_SOURCES}
+    """Setting name -> (config key, environment variable), in ``config_keys()`` order."""
+    return {**SOURCES, **PREFLIGHT_SOURCES, "profile": (PROFILE_CONFIG_KEY, PROFILE_VARIABLE)}
 
 
 def variable_name(key: str) -> str:

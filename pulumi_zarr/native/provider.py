@@ -9,6 +9,9 @@ What is particular to the plugin, and nothing else:
 * the lifecycle blocks (HTTP, ingestion waits): it runs in a pool of :data:`WORKERS` threads,
   sized for waiting rather than for CPUs, so that many creates wait at once and the event loop
   stays free to answer every other call, Cancel included;
+* what it logs (progress while waiting, preflight warnings, the lines of the HTTP debug
+  switch) goes to the engine's log service, attached to the resource of the call
+  (:mod:`.engine_log`);
 * preview calls (``preview=True``) change nothing: they answer what the state will look like;
 * import: ``read`` with no state answers the inputs the service stores (name, bucket, path,
   CRS) and the outputs. The provider's own inputs (``waitForIngestion``,
@@ -23,6 +26,7 @@ What is particular to the plugin, and nothing else:
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -56,6 +60,7 @@ from ..operations import Operations
 from ..property_bags import PROVIDER_KEY
 from ..schema import OUTPUT_FIELDS, SERVICE_FIELDS, OnChange, on_change
 from .config import stack_config
+from .engine_log import EngineLog, current_urn
 from .names import TOKEN, is_wire_name, wire_name, wire_text
 from .values import from_wire, to_wire
 
@@ -64,20 +69,6 @@ from .values import from_wire, to_wire
 WORKERS = 64
 
 T = TypeVar("T")
-
-
-def _warn(message: str) -> None:
-    import pulumi
-
-    # not connected to the engine's log: pulumi.log writes "warning: …" to stderr, which the
-    # engine shows, as it does the dynamic provider host's
-    pulumi.log.warn(wire_text(message))
-
-
-def _info(message: str) -> None:
-    import pulumi
-
-    pulumi.log.info(wire_text(message))  # progress while waiting, shown as it comes
 
 
 def _expect_type(urn_type: str) -> None:
@@ -114,15 +105,27 @@ def _detailed(
 class NativeProvider(Provider):
     """Serves ``sentinelhub:index:ZarrCollection`` (see the module's docstring)."""
 
-    def __init__(self, workers: int = WORKERS) -> None:
+    def __init__(self, workers: int = WORKERS, log: EngineLog | None = None) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sentinelhub")
-        self._ops = Operations({}, _warn)
+        self._log = log or EngineLog(None)
+        self._ops = Operations({}, self._warn)
 
-    async def _run(self, call: Callable[..., T], *args: Any) -> T:
-        """``call(*args)`` in the pool; its errors come back naming the wire names."""
+    def _warn(self, message: str) -> None:
+        self._log.warn(wire_text(message))
+
+    def _status(self, message: str) -> None:
+        self._log.status(wire_text(message))  # progress while waiting, on the resource's row
+
+    async def _run(self, urn: str, call: Callable[..., T], *args: Any) -> T:
+        """``call(*args)`` in the pool, about the resource ``urn`` (what it logs is attached
+        to that resource); its errors come back naming the wire names."""
         loop = asyncio.get_running_loop()
+        context = contextvars.copy_context()
+        context.run(current_urn.set, urn)
         try:
-            return await loop.run_in_executor(self._pool, functools.partial(call, *args))
+            return await loop.run_in_executor(
+                self._pool, functools.partial(context.run, call, *args)
+            )
         except PulumiZarrError as exc:
             raise PulumiZarrError(wire_text(str(exc))) from None
 
@@ -133,7 +136,7 @@ class NativeProvider(Provider):
         return GetSchemaResponse(schema=schema_text())
 
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
-        self._ops = Operations(stack_config(request.args), _warn, _info)
+        self._ops = Operations(stack_config(request.args), self._warn, self._status, self._log.info)
         # no output values or resource references: inputs of this resource are plain values
         return ConfigureResponse(accept_secrets=True, supports_preview=True)
 
@@ -145,7 +148,7 @@ class NativeProvider(Provider):
     async def check(self, request: CheckRequest) -> CheckResponse:
         _expect_type(request.type)
         news, secret = from_wire(request.new_inputs)
-        inputs, failures = await self._run(self._ops.check, news)
+        inputs, failures = await self._run(request.urn, self._ops.check, news)
         return CheckResponse(
             inputs=to_wire(inputs, secret),
             failures=[CheckFailure(wire_name(f.property), wire_text(f.reason)) for f in failures],
@@ -154,7 +157,7 @@ class NativeProvider(Provider):
     async def diff(self, request: DiffRequest) -> DiffResponse:
         olds, _ = from_wire(request.old_state)
         news, _ = from_wire(request.new_inputs)
-        changed, replaces = await self._run(self._ops.diff, olds, news)
+        changed, replaces = await self._run(request.urn, self._ops.diff, olds, news)
         detailed = _detailed(changed, replaces, olds, news)
         # written by the dynamic resource (moved here by an alias): an update rewrites it in
         # wire names, without `__provider` (the diff shows that one, when it is there)
@@ -174,13 +177,13 @@ class NativeProvider(Provider):
         props, secret = from_wire(request.properties)
         if request.preview:  # what the state will hold; the service computes the outputs
             return CreateResponse("", to_wire({**props, **self._unknown_outputs()}, secret))
-        collection_id, state = await self._run(self._ops.create, props)
+        collection_id, state = await self._run(request.urn, self._ops.create, props)
         return CreateResponse(collection_id, to_wire(state, secret))
 
     async def read(self, request: ReadRequest) -> ReadResponse:
         importing = not request.properties and not request.inputs
         props, secret = from_wire(request.properties or request.inputs)
-        found = await self._run(self._ops.read, request.resource_id, props)
+        found = await self._run(request.urn, self._ops.read, request.resource_id, props)
         if found is None:
             if importing:  # an empty answer would import an empty resource
                 raise PulumiZarrError(
@@ -197,13 +200,14 @@ class NativeProvider(Provider):
         olds, _ = from_wire(request.olds)
         news, secret = from_wire(request.news)
         if request.preview:
-            return UpdateResponse(to_wire(await self._run(self._planned, olds, news), secret))
-        state = await self._run(self._ops.update, request.resource_id, olds, news)
+            planned = await self._run(request.urn, self._planned, olds, news)
+            return UpdateResponse(to_wire(planned, secret))
+        state = await self._run(request.urn, self._ops.update, request.resource_id, olds, news)
         return UpdateResponse(to_wire(state, secret))
 
     async def delete(self, request: DeleteRequest) -> None:
         props, _ = from_wire(request.properties)
-        await self._run(self._ops.delete, request.resource_id, props)
+        await self._run(request.urn, self._ops.delete, request.resource_id, props)
 
     # -- previews -------------------------------------------------------------------------
     @staticmethod

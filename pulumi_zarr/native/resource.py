@@ -1,6 +1,7 @@
 """``NativeZarrCollection``: the typed Python class of ``sentinelhub:index:ZarrCollection``.
 
-The same arguments (:class:`~pulumi_zarr.ZarrCollectionArgs`) and typed outputs
+The same typed arguments (:class:`~pulumi_zarr.ZarrCollectionArgs`, or keywords typed by
+:class:`~pulumi_zarr.resource.ZarrCollectionArgsDict`) and typed outputs
 (:class:`~pulumi_zarr.resource.ZarrCollectionProperties`, snake_case) as the dynamic
 :class:`~pulumi_zarr.ZarrCollection`, served by the ``pulumi-resource-sentinelhub`` plugin
 instead of the dynamic provider host. Names are translated to the wire's camelCase on the way
@@ -14,7 +15,7 @@ from typing import Any
 
 import pulumi
 
-from ..resource import ZarrCollectionArgs, ZarrCollectionProperties, resource_properties
+from ..resource import ZarrCollectionProperties
 from .names import TOKEN, field_name, wire_name
 
 
@@ -28,18 +29,12 @@ def dynamic_alias() -> pulumi.Alias:
 class NativeZarrCollection(ZarrCollectionProperties, pulumi.CustomResource):
     """A Sentinel Hub Zarr collection, through the native ``sentinelhub`` provider plugin."""
 
-    def __init__(
-        self,
-        resource_name: str,
-        args: ZarrCollectionArgs | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **kwargs: Any,
+    def _register(
+        self, resource_name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None
     ) -> None:
-        """``NativeZarrCollection(name, ZarrCollectionArgs(...))`` or with the inputs as
-        keywords, as :class:`~pulumi_zarr.ZarrCollection`."""
-        props = resource_properties("NativeZarrCollection", args, kwargs)
         moved = pulumi.ResourceOptions(aliases=[dynamic_alias()])
-        super().__init__(TOKEN, resource_name, props, pulumi.ResourceOptions.merge(moved, opts))
+        merged = pulumi.ResourceOptions.merge(moved, opts)
+        pulumi.CustomResource.__init__(self, TOKEN, resource_name, props, merged)
 
     def translate_input_property(self, prop: str) -> str:
         return wire_name(prop)

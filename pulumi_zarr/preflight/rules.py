@@ -260,13 +260,15 @@ def _step_check(name: str, values: np.ndarray) -> tuple[float | None, Violation 
 
     if values.size < 2:
         return bad("needs at least 2 values to define the pixel size")
+    # values stored with less precision than float64 are equidistant up to their rounding
+    stored = values.dtype
+    eps = float(np.finfo(stored).eps) * 4 if stored.kind == "f" and stored.itemsize < 8 else 0.0
     values = values.astype("f8")
     if not np.all(np.isfinite(values)):
         return bad("values are not all finite")
     step = (values[-1] - values[0]) / (values.size - 1)
     if step == 0:
         return bad("values are constant")
-    eps = float(np.finfo(np.float32).eps) * 4 if values.dtype.itemsize == 4 else 0.0
     tolerance = max(1e-6 * abs(step), eps * float(np.max(np.abs(values))))
     worst = float(np.max(np.abs(np.diff(values) - step)))
     if worst > tolerance:

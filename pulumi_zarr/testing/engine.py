@@ -24,7 +24,9 @@ what is sent and removed from what is returned (it is always the string sent).
 :meth:`ProviderHost.native` drives the native plugin (``pulumi-resource-sentinelhub``) the same
 way: no ``__provider``; Configure's arguments keyed by variable name (``clientId``), as the
 engine sends a native provider its inputs; resource calls carry a real URN (the plugin reads the
-type from it) and, since the plugin accepts secrets, keep them wrapped.
+type from it) and, since the plugin accepts secrets, keep them wrapped. The plugin is started
+with the address of an :class:`EngineLogRecorder`, the engine's ``Log`` service, which keeps
+every line the plugin logs (``host.engine.lines``).
 """
 
 from __future__ import annotations
@@ -38,8 +40,10 @@ import selectors
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,7 +52,7 @@ import grpc
 from google.protobuf import empty_pb2
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
-from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc
 
 from ..property_bags import PROVIDER_KEY
 
@@ -181,6 +185,50 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 # -- the host ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LogLine:
+    """One ``Log`` call a plugin made to the engine."""
+
+    severity: str  # "DEBUG", "INFO", "WARNING", "ERROR"
+    message: str
+    urn: str
+    ephemeral: bool
+
+
+class EngineLogRecorder(engine_pb2_grpc.EngineServicer):  # type: ignore[misc]
+    """The engine's ``Log`` service on 127.0.0.1, keeping every line sent to it."""
+
+    def __init__(self) -> None:
+        self.lines: list[LogLine] = []
+        self._lock = threading.Lock()
+        self._server: Any = None
+        self.address = ""
+
+    def Log(self, request: Any, context: Any) -> empty_pb2.Empty:
+        line = LogLine(
+            engine_pb2.LogSeverity.Name(request.severity),
+            request.message,
+            request.urn,
+            request.ephemeral,
+        )
+        with self._lock:
+            self.lines.append(line)
+        return empty_pb2.Empty()
+
+    def start(self) -> str:
+        self._server = grpc.server(ThreadPoolExecutor(max_workers=4))
+        engine_pb2_grpc.add_EngineServicer_to_server(self, self._server)
+        port = self._server.add_insecure_port("127.0.0.1:0")
+        self._server.start()
+        self.address = f"127.0.0.1:{port}"
+        return self.address
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop(grace=None)
+            self._server = None
+
+
 class ProviderHost:
     """The SDK's dynamic provider host in a child process, driven like the engine does.
 
@@ -205,6 +253,7 @@ class ProviderHost:
         command: list[str] | None = None,
         urn: str = "urn",
         namespaced_args: bool = True,
+        engine: EngineLogRecorder | None = None,
     ) -> None:
         if secrets not in ("engine", "keep"):
             raise ValueError("secrets must be 'engine' or 'keep'")
@@ -232,6 +281,9 @@ class ProviderHost:
         #: Configure's arguments keyed ``namespace:key`` (dynamic host) or ``key`` (a native
         #: provider's inputs)
         self.namespaced_args = namespaced_args
+        #: the engine's Log service the process is started with (its address is appended to
+        #: the command); None: none
+        self.engine = engine
         self.accept_secrets = False
         self.calls: list[str] = []
         self.process: subprocess.Popen[bytes] | None = None
@@ -250,8 +302,9 @@ class ProviderHost:
 
     def start(self) -> None:
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
+        command = [*self.command, self.engine.start()] if self.engine else self.command
         self.process = subprocess.Popen(
-            self.command,
+            command,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
             stdin=subprocess.DEVNULL,
@@ -322,6 +375,8 @@ class ProviderHost:
         if self._stderr is not None:
             self._stderr.close()
             self._stderr = None
+        if self.engine is not None:
+            self.engine.stop()
 
     # -- wire helpers -------------------------------------------------------------------------
     def _call(self, method: str, request: Any) -> Any:
@@ -484,7 +539,8 @@ class ProviderHost:
         from ..native.names import TOKEN
 
         defaults: dict[str, Any] = {
-            "command": [sys.executable, "-m", "pulumi_zarr.native", "127.0.0.1:0"],
+            "command": [sys.executable, "-m", "pulumi_zarr.native"],
+            "engine": EngineLogRecorder(),
             "urn": f"urn:pulumi:test::{options.get('project', 'zarr-test')}::{TOKEN}::cube",
             "namespaced_args": False,
         }

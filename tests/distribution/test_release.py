@@ -202,12 +202,17 @@ def test_the_template_is_well_formed():
 
 
 def test_mypy_strict_catches_a_misspelled_or_mistyped_input(release_python, tmp_path):
-    """The keyword form is typed from the schema's inputs: an IDE or mypy flags mistakes."""
+    """The keyword form of both classes is typed from the schema's inputs: an IDE or mypy flags
+    mistakes."""
     pytest.importorskip("mypy", reason="mypy comes with the dev extra")
     (tmp_path / "__main__.py").write_text(
         "from pulumi_zarr import ZarrCollection\n"
         'ZarrCollection("a", name="n", s3_bucket="b", path="p/", crs="c", wait_for_ingestion="y")\n'
         'ZarrCollection("b", name="n", s3_bucket="b", path="p/", crz="c")\n'
+        "from pulumi_zarr.native import NativeZarrCollection\n"
+        'NativeZarrCollection("c", name="n", s3_bucket="b", path="p/", crz="c")\n'
+        'NativeZarrCollection("d", name="n", s3_bucket="b", path="p/", crs="c", preflight=1)\n'
+        'NativeZarrCollection("e", name="n", s3_bucket="b", path="p/", crs="c", profile="eu")\n'
     )
     cache = release_python.parents[1] / ".mypy_cache"
     done = subprocess.run(
@@ -229,3 +234,7 @@ def test_mypy_strict_catches_a_misspelled_or_mistyped_input(release_python, tmp_
     assert done.returncode == 1, done.stdout
     assert "__main__.py:2: error: No overload variant" in done.stdout
     assert '__main__.py:3: error: Unexpected keyword argument "crz"' in done.stdout
+    # the native class has the same typed keywords
+    assert '__main__.py:5: error: Unexpected keyword argument "crz"' in done.stdout
+    assert "__main__.py:6: error: No overload variant" in done.stdout
+    assert "__main__.py:7:" not in done.stdout, done.stdout

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from harness.api import ZarrApi
 from harness.fixtures import CRS_4326, write_good_cube
 from harness.measure import unique
 
-from pulumi_zarr.testing.cli import Stack
+from pulumi_zarr.testing.cli import Stack, native_plugins
 
 REPO = Path(__file__).resolve().parents[2]
 PROGRAM = Path(__file__).resolve().parent / "program"
@@ -28,6 +29,8 @@ PLANTED_SECRET = "PLANTED-e2e-s3cr3t-5b7d1c"
 BUCKET = "cubes"
 GOOD = "good.zarr/"
 OTHER = "other.zarr/"
+#: A Python stack in the CLI's output: the users are never shown one for an error of ours.
+TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s*File \"[^\"]+\", line \d+", re.M)
 
 
 @pytest.fixture(scope="session")
@@ -87,8 +90,12 @@ def stack_factory(
     pulumi_cli: str, tmp_path: Path, emu: Any, issued_tokens: list[str]
 ) -> Iterator[Callable[..., Stack]]:
     """``stack_factory(program=PROGRAM, config=..., secret=..., env=...)``: an initialised stack
-    configured for the emulator; after the test, no stack output may hold a secret."""
-    made: list[Stack] = []
+    configured for the emulator; after the test, no stack output may hold a secret, nor a
+    Python traceback unless the test expects one (``traceback=True``).
+
+    ``resource="native"``: the journeys' program declares its collections with the native
+    plugin's class (``NativeZarrCollection``), and the stack installs the plugin."""
+    made: list[tuple[Stack, bool]] = []
 
     def make(
         program: Path = PROGRAM,
@@ -97,9 +104,14 @@ def stack_factory(
         config: dict[str, Any] | None = None,
         secret: str = PLANTED_SECRET,
         env: dict[str, str] | None = None,
+        resource: str = "dynamic",
+        traceback: bool = False,
         **options: Any,
     ) -> Stack:
         """``options``: more keywords of :class:`Stack` (own_project_file, plugins)."""
+        if resource == "native":
+            options.setdefault("plugins", native_plugins())
+            config = {f"{project}:resource": "native", **(config or {})}
         stack = Stack(
             pulumi_cli, tmp_path / f"ws{len(made)}", program, project=project, env=env, **options
         )
@@ -111,13 +123,17 @@ def stack_factory(
             },
             {"sentinelhub:clientSecret": secret},
         )
-        made.append(stack)
+        made.append((stack, traceback))
         return stack
 
     yield make
-    for stack in made:
+    for stack, traceback_expected in made:
+        shown = "\n".join(stack.transcript)
+        if not traceback_expected:
+            frame = TRACEBACK.search(shown)
+            assert frame is None, f"a Python traceback in the CLI output: {shown[frame.start() :]}"
         leaks = [PLANTED_SECRET, *issued_tokens]
-        texts = {"CLI output": "\n".join(stack.transcript), "state files": stack.state_files()}
+        texts = {"CLI output": shown, "state files": stack.state_files()}
         for where, text in texts.items():
             hits = (text.find(leak) for leak in leaks)
             found = [text[max(0, i - 300) : i + 40] for i in hits if i >= 0]

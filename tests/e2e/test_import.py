@@ -22,7 +22,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_the_import_option_fails_for_a_dynamic_resource(stack_factory, api, existing):
-    stack = stack_factory()
+    stack = stack_factory(traceback=True)  # the SDK's host fails before our provider is loaded
     stack.collections({"adopted": spec(existing["name"], options={"import_": existing["id"]})})
     shown = stack.preview(ok=False).text
     assert "KeyError: '__provider'" in shown, shown
@@ -31,7 +31,7 @@ def test_the_import_option_fails_for_a_dynamic_resource(stack_factory, api, exis
 
 
 def test_pulumi_import_fails_for_a_dynamic_resource(stack_factory, api, existing):
-    stack = stack_factory()
+    stack = stack_factory(traceback=True)  # as above
     shown = stack.run(
         "import",
         resource_type(),

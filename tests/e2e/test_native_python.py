@@ -15,7 +15,7 @@ from harness.measure import unique
 
 from pulumi_zarr.import_file import resource_type
 from pulumi_zarr.native.names import TOKEN
-from pulumi_zarr.testing.cli import Stack, native_plugins
+from pulumi_zarr.testing.cli import native_plugins
 
 from .conftest import GOOD, collections_named, spec
 
@@ -28,15 +28,9 @@ def api_writes(emu: Any) -> list[str]:
     return [r for r in emu.control.journal() if WRITES.match(r)]
 
 
-def native_stack(stack_factory) -> Stack:
-    stack = stack_factory(plugins=native_plugins())
-    stack.configure({"zarr-e2e:resource": "native"})
-    return stack
-
-
 def test_up_with_the_native_class(stack_factory, api):
     name = unique("native-py")
-    stack = native_stack(stack_factory)
+    stack = stack_factory(resource="native")
     stack.collections({"cube": spec(name)})
     stack.up()
     out = stack.outputs()["cube"]  # the class's outputs keep their Python names
@@ -50,7 +44,7 @@ def test_up_with_the_native_class(stack_factory, api):
 def test_the_import_option_adopts_a_matching_collection_without_a_change(
     stack_factory, emu, api, existing
 ):
-    stack = native_stack(stack_factory)
+    stack = stack_factory(resource="native")
     stack.collections({"adopted": spec(existing["name"], options={"import_": existing["id"]})})
     emu.control.reset_stats()
     shown = stack.preview().stdout
@@ -70,7 +64,7 @@ def test_the_import_option_adopts_a_matching_collection_without_a_change(
 def test_the_import_option_refuses_a_collection_it_would_replace(stack_factory, emu, api, existing):
     """Another bucket, path or CRS than the collection has: Pulumi refuses to replace what it
     imports; the collection stays as it is."""
-    stack = native_stack(stack_factory)
+    stack = stack_factory(resource="native")
     declared = spec(existing["name"], path="other.zarr/", options={"import_": existing["id"]})
     stack.collections({"adopted": declared})
     emu.control.reset_stats()
@@ -89,7 +83,7 @@ def test_the_import_option_with_other_in_place_inputs_imports_then_updates(
     """Another name, or provider-only inputs (which the service does not store, so an import
     reads their defaults): the preview shows the import and then an update, and `up` does both
     (Pulumi 3.274's engine; older engines refused such an import)."""
-    stack = native_stack(stack_factory)
+    stack = stack_factory(resource="native")
     declared = spec(
         existing["name"] + " renamed",
         wait_for_ingestion=False,

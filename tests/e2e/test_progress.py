@@ -12,36 +12,73 @@ from .conftest import spec
 pytestmark = pytest.mark.e2e
 
 
+DYNAMIC_ROW = "pulumi-python:dynamic/sentinelhub:ZarrCollection cube"
+NATIVE_ROW = "sentinelhub:index:ZarrCollection cube"
+#: Where each provider's progress line shows: the dynamic host logs "info: …" without a
+#: resource (under the stack; kept in the Diagnostics), the native plugin a status line on the
+#: collection's row (not kept). Then the collection's row, and the timeout's input name.
+SHOWN = {
+    "dynamic": (
+        "pulumi:pulumi:Stack zarr-e2e-e2e",
+        "info: ",
+        DYNAMIC_ROW,
+        "ingestion_timeout_seconds",
+        True,
+    ),
+    "native": (NATIVE_ROW, "", NATIVE_ROW, "ingestionTimeoutSeconds", False),
+}
+
+
 @pytest.mark.timeout(300)
-def test_a_long_ingestion_prints_progress(stack_factory, emu):
+@pytest.mark.parametrize("resource", sorted(SHOWN))
+def test_a_long_ingestion_prints_progress(stack_factory, emu, resource):
+    row, prefix, resource_row, timeout_name, kept = SHOWN[resource]
     name = unique("slow")
     emu.control.set_stuck(re.escape(name))  # stays INGESTING until released
-    stack = stack_factory()
+    stack = stack_factory(resource=resource)
     stack.collections({"cube": spec(name, ingestion_timeout_seconds=45)})
     shown = stack.up(ok=False).text  # times out after 45 s: progress at 10 s and 40 s
     emu.control.set_stuck(None)
-    # shown live (under the stack: the dynamic host logs without a resource) and again in
-    # the Diagnostics at the end
-    live = shown.split("Diagnostics:", 1)[0]
-    pattern = (
-        rf"creating \((\d+)s\) info: Zarr collection '{name}' \([0-9a-f-]+\) is still "
-        r"INGESTING: (\d+) s elapsed of 45 s \(ingestion_timeout_seconds\)"
+    live, diagnostics = shown.split("Diagnostics:", 1)
+    line = (
+        rf"Zarr collection '{name}' \([0-9a-f-]+\) is still INGESTING: (\d+) s elapsed of 45 s "
+        rf"\({timeout_name}\)"
     )
-    seen = [(int(at), int(elapsed)) for at, elapsed in re.findall(pattern, live)]
+    seen = [
+        (int(at), int(elapsed))
+        for at, elapsed in re.findall(rf"{re.escape(row)} creating \((\d+)s\) {prefix}{line}", live)
+    ]
     [first, second] = [elapsed for _, elapsed in seen]  # after 10 s, then 30 s later
     assert 10 <= first <= 12 and 29 <= second - first <= 31, seen
     assert all(abs(at - elapsed) <= 2 for at, elapsed in seen), seen  # printed as it happens
-    assert f"'{name}' (s3://cubes/good.zarr/) was still INGESTING after 45 s" in shown
-    assert "was deleted, so nothing is left behind" in shown
+    assert len(re.findall(line, diagnostics)) == (2 if kept else 0), diagnostics
+    # the error, once on the row and once in the Diagnostics, is its message (conftest: and
+    # no Python traceback anywhere)
+    ending = (
+        rf"'{name}' \(s3://cubes/good.zarr/\) was still INGESTING after 45 s \({timeout_name}\)"
+        r"\. .* was deleted, so nothing is left behind\."
+    )
+    assert re.search(rf"{re.escape(resource_row)} \*\*creating failed\*\* error: .*{ending}", live)
+    assert re.search(rf"error: .*{ending}", diagnostics), diagnostics
 
 
-def test_the_debug_switch_shows_the_http_traffic_redacted(stack_factory, api):
+#: How each provider's debug lines show: the dynamic host's stderr under the stack, the native
+#: plugin's log lines on the collection's row (from its check on, before it is "creating").
+DEBUG_SHOWN = {
+    "dynamic": r"pulumi:pulumi:Stack zarr-e2e-e2e creating \(\d+s\) debug: ",
+    "native": r"sentinelhub:index:ZarrCollection cube +(creating \(\d+s\) )?debug: ",
+}
+
+
+@pytest.mark.parametrize("resource", sorted(DEBUG_SHOWN))
+def test_the_debug_switch_shows_the_http_traffic_redacted(stack_factory, api, resource):
     name = unique("debug")
-    stack = stack_factory(env={"PULUMI_ZARR_DEBUG_HTTP": "1"})
+    stack = stack_factory(env={"PULUMI_ZARR_DEBUG_HTTP": "1"}, resource=resource)
     stack.collections({"cube": spec(name)})
     shown = stack.up().text
-    assert re.search(r"debug: pulumi_zarr\.transport: POST /api/v1/zarr/collections -> 201", shown)
-    assert re.search(r"debug: urllib3\.connectionpool: .*\"POST /auth/realms/main/", shown), shown
+    row = DEBUG_SHOWN[resource]
+    assert re.search(rf"{row}pulumi_zarr\.transport: POST /api/v1/zarr/collections -> 201", shown)
+    assert re.search(rf"{row}urllib3\.connectionpool: .*\"POST /auth/realms/main/", shown), shown
     # stack_factory searches this output for the client secret and every issued token
     stack.destroy()
     assert api.named(name) == []

@@ -281,6 +281,7 @@ def test_ingestions_cut_short_are_finished_or_failed_at_the_next_start(
             s3_bucket="cubes",
             path="demo.zarr/",
             crs=spec()["crs"],
+            started_at=time.time(),
             ready_at=time.time(),
         )
         for _ in range(runs):

@@ -14,6 +14,7 @@ import pulumi_zarr
 from pulumi_zarr.native import config
 from pulumi_zarr.native.names import TOKEN, field_name, wire_name, wire_text
 from pulumi_zarr.native.package_schema import package_schema, schema_text
+from pulumi_zarr.operations import config_keys
 from pulumi_zarr.schema import INPUT_FIELDS, OUTPUT_FIELDS, OnChange, fields_with
 from pulumi_zarr.settings import PREFLIGHT_SOURCES, SOURCES
 
@@ -93,11 +94,11 @@ def test_what_a_change_does_comes_from_the_schema(resource):
 
 def test_config_is_the_settings_keys_with_the_secret_marked(schema):
     variables = schema["config"]["variables"]
-    keys = [key for key, _ in (*SOURCES.values(), *PREFLIGHT_SOURCES.values())]
-    assert [f"sentinelhub:{name}" for name in variables] == keys
+    assert tuple(f"sentinelhub:{name}" for name in variables) == config_keys()  # profile too
     assert [name for name, spec in variables.items() if spec.get("secret")] == ["clientSecret"]
-    assert set(config.DESCRIPTIONS) == {*SOURCES, *PREFLIGHT_SOURCES}
+    assert set(config.DESCRIPTIONS) == {*SOURCES, *PREFLIGHT_SOURCES, "profile"}
     assert "`SH_CLIENT_SECRET`" in variables["clientSecret"]["description"]
+    assert "`SH_PROFILE`" in variables["profile"]["description"]
     assert schema["provider"]["inputProperties"] == variables
 
 

@@ -10,6 +10,7 @@ plugin free to serve other calls.
 from __future__ import annotations
 
 import json
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -311,6 +312,55 @@ def test_lifecycle_errors_name_the_wire_names(slow_host, api):
     assert "set waitForIngestion=False" in message
     assert "ingestion_timeout_seconds" not in message
     assert api.named(inputs["name"]) == []
+
+
+def test_an_error_is_its_message_alone(slow_host):
+    """What the CLI prints for a failed call: the message, no Python stack (the SDK's server
+    would add one to every error)."""
+    inputs, _ = slow_host.check({}, program_inputs(ingestion_timeout_seconds=1))
+    with pytest.raises(ProviderError) as info:
+        slow_host.create(inputs)
+    message = info.value.details
+    assert message.startswith(f"Zarr collection '{inputs['name']}' (s3://"), message
+    assert message.endswith("was deleted, so nothing is left behind."), message
+    assert 'File "' not in message and "Traceback" not in message and "Unexpected" not in message
+
+
+# -- what the plugin logs ----------------------------------------------------------------------
+@pytest.mark.timeout(120)
+def test_progress_is_a_status_line_on_the_resource(native, emu, api):
+    """While an ingestion runs, a progress line after 10 s goes to the engine's log, attached
+    to the resource being created and marked ephemeral (a status line of its row)."""
+    name = unique("native-slow")
+    emu.control.set_stuck(re.escape(name))
+    try:
+        inputs, _ = native.check({}, program_inputs(name=name, ingestion_timeout_seconds=11))
+        with pytest.raises(ProviderError, match=r"still INGESTING after 11 s"):
+            native.create(inputs)
+    finally:
+        emu.control.set_stuck(None)
+    progress = [line for line in native.engine.lines if name in line.message]
+    assert len(progress) == 1, progress
+    [line] = progress
+    assert (line.severity, line.urn, line.ephemeral) == ("INFO", native.urn, True)
+    assert re.fullmatch(
+        rf"Zarr collection '{name}' \([0-9a-f-]{{36}}\) is still INGESTING: 1[01] s elapsed of "
+        r"11 s \(ingestionTimeoutSeconds\)",
+        line.message,
+    ), line.message
+    assert api.named(name) == []
+
+
+def test_a_preflight_warning_is_kept_on_the_resource(sh_config, buckets):
+    write_failing_cube(buckets, GOOD_BUCKET, "warned.zarr/")
+    with ProviderHost.native(env={"PULUMI_ZARR_BUCKETS_DIR": str(buckets)}) as host:
+        host.configure(sh_config)
+        _, failures = host.check({}, program_inputs(path="warned.zarr/", preflight="warn"))
+        assert failures == []
+        [line] = host.engine.lines
+        assert (line.severity, line.urn, line.ephemeral) == ("WARNING", host.urn, False)
+        assert line.message.startswith("preflight:") and "rule 3" in line.message, line
+        assert host.stderr_text() == ""  # nothing went the way the CLI shows only with --debug
 
 
 def test_many_creates_wait_at_once_and_cancel_is_answered_meanwhile(slow_host):

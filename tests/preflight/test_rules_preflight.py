@@ -7,6 +7,7 @@ import subprocess
 import sys
 from typing import Any
 
+import numpy as np
 import pytest
 from emulator.test_rules import CRS_CASES, FAILED_CASES, SKIP_CASES
 
@@ -91,6 +92,21 @@ def test_good_stores_pass(tmp_path):
     latlon = check(tmp_path, "latlon", spatial=("lon", "lat"))
     assert latlon.ok and latlon.arrays == ["B1", "B2"]
     assert check(tmp_path, "sub", subgroup=True).ok  # rule 1: subgroups are ignored
+
+
+def test_float32_coordinates_are_equidistant_up_to_their_rounding(tmp_path):
+    """A global 0.1-degree grid stored as float32: each value is rounded by up to ~1e-5, far
+    more than 1e-6 of the step, and still equidistant; a real irregularity is still found."""
+    lon = np.arange(3600) * 0.1 - 179.95
+    lat = 89.95 - np.arange(4) * 0.1
+    report = check(tmp_path, "f4", coord_dtype="f4", x_values=lon, y_values=lat, chunks=(4, 1800))
+    assert report.ok, report.text()
+    lon[1800] += 0.01  # a tenth of a pixel off
+    report = check(
+        tmp_path, "f4-bad", coord_dtype="f4", x_values=lon, y_values=lat, chunks=(4, 1800)
+    )
+    [violation] = report.violations
+    assert violation.rule == "9" and "'x': values are not equidistant" in violation.message
 
 
 def test_every_violation_is_reported(tmp_path):
