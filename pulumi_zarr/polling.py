@@ -36,11 +36,14 @@ def wait_until_final(
     """Poll ``collection`` until it is INGESTED or FAILED; raise :class:`IngestionTimeout`.
 
     ``started`` is when ingestion began (``clock()`` time), by default now. While waiting, a
-    progress line goes to :data:`~pulumi_zarr.logs.progress_log` after 10 s, then every 30 s.
+    progress line goes to :data:`~pulumi_zarr.logs.progress_log` after 10 s, then every 30 s;
+    after a progress line, the end of the wait is reported too (so the last line shown is not
+    "still INGESTING").
     """
     start = clock() if started is None else started
     deadline = start + timeout_seconds
     report_at = start + PROGRESS_FIRST_SECONDS
+    reported = False
     while not collection.status.is_final:
         now = clock()
         if now >= deadline:
@@ -56,8 +59,17 @@ def wait_until_final(
                 timeout_seconds,
             )
             report_at += PROGRESS_EVERY_SECONDS
+            reported = True
         sleep(min(poll_interval(now - start), deadline - now))
         if clock() >= deadline:  # no poll at the deadline: its request could not finish
             raise IngestionTimeout(collection, timeout_seconds)
         collection = client.get(collection.id)
+    if reported:
+        progress_log.info(
+            "Zarr collection %r (%s) is %s after %.0f s",
+            collection.name,
+            collection.id,
+            collection.status.value,
+            clock() - start,
+        )
     return collection
