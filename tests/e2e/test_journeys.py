@@ -203,15 +203,30 @@ def test_the_state_holds_no_secret(stack_factory, api):
     assert holders == {"pulumi:providers:pulumi-python"}, holders
 
 
-def test_preflight_warn_prints_a_warning_and_error_stops_preview(stack_factory, api, buckets):
+#: Where a preflight warning is listed in the Diagnostics: under the stack for the dynamic host
+#: (it logs without a resource), under the collection for the native plugin.
+WARNED_UNDER = {
+    "dynamic": "pulumi:pulumi:Stack (zarr-e2e-e2e):",
+    "native": "sentinelhub:index:ZarrCollection (cube):",
+}
+
+
+@pytest.mark.parametrize("resource", sorted(WARNED_UNDER))
+def test_preflight_warn_prints_a_warning_and_error_stops_preview(
+    stack_factory, api, buckets, resource
+):
     write_cube_with_skipped_array(buckets, BUCKET, "skips.zarr/")
     name = unique("preflight")
-    stack = stack_factory(config={"sentinelhub:preflightBucketsDir": str(buckets)})
+    stack = stack_factory(
+        config={"sentinelhub:preflightBucketsDir": str(buckets)}, resource=resource
+    )
     stack.collections({"cube": spec(name, path="skips.zarr/", preflight="warn")})
     shown = stack.preview().stdout
-    # Shown under the stack in Diagnostics: the dynamic host logs without a resource.
     diagnostics = shown.split("Diagnostics:", 1)[1]
-    assert re.search(r"warning: preflight: .*skips\.zarr: rule 2: array 'bad-name'", diagnostics)
+    warned = diagnostics.split(WARNED_UNDER[resource], 1)[1]
+    assert re.search(
+        r"^\s+warning: preflight: .*skips\.zarr: rule 2: array 'bad-name'", warned, re.M
+    )
     assert "+ 2 to create" in shown
 
     stack.collections({"cube": spec(name, path="skips.zarr/", preflight="error")})
