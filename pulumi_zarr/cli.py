@@ -4,6 +4,8 @@
   provider (``SH_*`` environment variables, or ``--base-url`` / ``--client-id``).
 * ``pulumi-zarr emulator …`` — the local emulator (needs the ``emulator`` extra).
 * ``pulumi-zarr validate LOCATION`` — check a Zarr store against the ingestion rules.
+* ``pulumi-zarr import-file NAME=ID …`` — a ``pulumi import --file`` document that adopts
+  existing collections as dynamic ``ZarrCollection`` resources.
 
 Exit status: 0 ok; 1 findings (rule violations) or an error answer of the API; 2 a usage error,
 bad configuration or a missing optional extra (the message says what to fix or install).
@@ -176,6 +178,44 @@ def _collections(args: argparse.Namespace) -> int:
     return OK
 
 
+def _resource_pair(value: str) -> tuple[str, str]:
+    """``NAME=ID``: a Pulumi resource name and the id of the collection it adopts."""
+    name, sep, collection_id = value.partition("=")
+    if not (sep and name and collection_id):
+        raise argparse.ArgumentTypeError(
+            f"expected NAME=COLLECTION_ID (the resource's name in the program), got {value!r}"
+        )
+    return name, collection_id
+
+
+def _import_file(args: argparse.Namespace) -> int:
+    from .client import ZarrClient
+    from .import_file import import_document
+
+    names = [name for name, _ in args.resources]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        print(f"{PROG}: resource name(s) given twice: {', '.join(twice)}", file=sys.stderr)
+        return USAGE
+    client = ZarrClient(_settings(args))
+    try:
+        document = import_document(client, args.resources)
+    finally:
+        client.close()
+    text = json.dumps(document, indent=2) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.write(text)
+        print(
+            f"wrote {args.output}; next: pulumi import --file {args.output} --protect=false "
+            "--generate-code=false, then declare the same resources in the program",
+            file=sys.stderr,
+        )
+    return OK
+
+
 def _emulator(args: argparse.Namespace) -> int:
     from .emulator.__main__ import serve
 
@@ -260,6 +300,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     arrays.add_argument("id")
     arrays.add_argument("--search", help="only names containing this")
+
+    imp = command(
+        "import-file",
+        _import_file,
+        CONNECTION_FLAGS,
+        parents=[connection],
+        help="write a `pulumi import --file` document for existing collections",
+        description="Adopt existing collections as dynamic ZarrCollection resources: reads "
+        "each from the service and writes the entries `pulumi import --file` takes as they are "
+        "(the engine cannot import a dynamic resource by id). Exit 1 when a collection does "
+        "not exist.",
+    )
+    imp.add_argument(
+        "resources",
+        nargs="+",
+        type=_resource_pair,
+        metavar="NAME=ID",
+        help="the resource's name in the program, and the collection's id",
+    )
+    imp.add_argument(
+        "-o", "--output", default="-", help="the file to write (default: standard output)"
+    )
 
     emu = command(
         "emulator",

@@ -9,25 +9,8 @@ from typing import Any
 import pytest
 from emulator.helpers import ingest
 
-from pulumi_zarr.cli import main
-
 SKIPS_ARRAY = {"overrides": {"small": {"dtype": "i2"}}}  # ingested, 'small' skipped (rule 5)
 CROSSES_POLE = {"y_values": [90.0, 89.99, 89.98]}  # ingestion FAILED (rule 8)
-
-
-def run(capsys: Any, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def url(monkeypatch: pytest.MonkeyPatch, emulator: Any) -> str:
-    """The emulator's URL; the secret in SH_CLIENT_SECRET, nothing else in the environment."""
-    for var in ("SH_CLIENT_ID", "SH_BASE_URL", "SH_TOKEN_URL", "SH_ZARR_API_PREFIX"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("SH_CLIENT_SECRET", "local-secret")
-    return str(emulator.url)
 
 
 @pytest.fixture
@@ -41,8 +24,8 @@ def deployed(url: str, oauth: Any, write_cube: Any, buckets_dir: Any) -> dict[st
     return made
 
 
-def test_list_shows_status_and_ingestion_errors(url, deployed, capsys):
-    code, out, err = run(capsys, "collections", "list", "--base-url", url, "--client-id", "local")
+def test_list_shows_status_and_ingestion_errors(url, deployed, run):
+    code, out, err = run("collections", "list", "--base-url", url, "--client-id", "local")
     assert (code, err) == (0, "")
     header, *rows = out.splitlines()
     assert header.split() == ["ID", "NAME", "STATUS", "BUCKET", "PATH", "INGESTION", "ERRORS"]
@@ -55,10 +38,8 @@ def test_list_shows_status_and_ingestion_errors(url, deployed, capsys):
     assert "FAILED" in fails and "data crosses a pole" in fails
 
 
-def test_list_json_prints_the_api_objects(url, deployed, capsys):
-    code, out, _ = run(
-        capsys, "collections", "list", "--json", "--base-url", url, "--client-id", "local"
-    )
+def test_list_json_prints_the_api_objects(url, deployed, run):
+    code, out, _ = run("collections", "list", "--json", "--base-url", url, "--client-id", "local")
     listed = {c["id"]: c for c in json.loads(out)}
     assert code == 0 and listed == {c["id"]: c for c in deployed.values()}
     assert listed[deployed["fails"]["id"]]["status"] == "FAILED"
@@ -75,52 +56,48 @@ def test_list_json_prints_the_api_objects(url, deployed, capsys):
     ],
     ids=["before", "between", "after", "mixed"],
 )
-def test_shared_flags_before_or_after_the_subcommand(url, deployed, capsys, argv):
-    code, out, err = run(capsys, *(a.format(url=url) for a in argv))
+def test_shared_flags_before_or_after_the_subcommand(url, deployed, run, argv):
+    code, out, err = run(*(a.format(url=url) for a in argv))
     assert (code, err) == (0, "")
     assert sorted(c["name"] for c in json.loads(out)) == ["fails cube", "good cube", "skips cube"]
 
 
-def test_search_and_an_empty_result(url, deployed, capsys):
+def test_search_and_an_empty_result(url, deployed, run):
     flags = ("--base-url", url, "--client-id", "local")
-    code, out, _ = run(capsys, "collections", "list", "--search", "skips", *flags)
+    code, out, _ = run("collections", "list", "--search", "skips", *flags)
     assert code == 0 and [r.split()[0] for r in out.splitlines()[1:]] == [deployed["skips"]["id"]]
-    assert run(capsys, "collections", "list", "--search", "zzz", *flags)[:2] == (
+    assert run("collections", "list", "--search", "zzz", *flags)[:2] == (
         0,
         "no collections matching 'zzz'\n",
     )
-    assert (
-        json.loads(run(capsys, "collections", "list", "--search", "zzz", "--json", *flags)[1]) == []
-    )
+    assert json.loads(run("collections", "list", "--search", "zzz", "--json", *flags)[1]) == []
 
 
-def test_get_and_arrays(url, deployed, capsys):
+def test_get_and_arrays(url, deployed, run):
     flags = ("--base-url", url, "--client-id", "local")
     skips = deployed["skips"]
-    code, out, _ = run(capsys, "collections", "get", skips["id"], *flags)
+    code, out, _ = run("collections", "get", skips["id"], *flags)
     lines = dict(line.split(":", 1) for line in out.splitlines())
     assert code == 0 and lines["status"].strip() == "INGESTED"
     assert lines["ingestion errors"].strip() == skips["ingestionErrors"]
     assert lines["bands"].strip() == "B1, B2"
     assert lines["data type"].strip() == f"zarr-{skips['id']}"
-    code, out, _ = run(capsys, "collections", "get", skips["id"], "--json", *flags)
+    code, out, _ = run("collections", "get", skips["id"], "--json", *flags)
     assert code == 0 and json.loads(out) == skips
 
-    code, out, _ = run(capsys, "collections", "arrays", deployed["good"]["id"], *flags)
+    code, out, _ = run("collections", "arrays", deployed["good"]["id"], *flags)
     assert code == 0 and [r.split() for r in out.splitlines()] == [
         ["NAME", "DTYPE", "SHAPE", "CHUNKS"],
         ["B1", "<f4", "2", "x", "3", "x", "4", "1", "x", "3", "x", "4"],
         ["B2", "<f4", "2", "x", "3", "x", "4", "1", "x", "3", "x", "4"],
     ]
-    code, out, _ = run(capsys, "collections", "arrays", deployed["good"]["id"], "--json", *flags)
+    code, out, _ = run("collections", "arrays", deployed["good"]["id"], "--json", *flags)
     assert code == 0 and [a["name"] for a in json.loads(out)] == ["B1", "B2"]
 
 
-def test_an_api_error_exits_1_with_the_service_answer(url, capsys):
+def test_an_api_error_exits_1_with_the_service_answer(url, run):
     missing = "00000000-0000-4000-8000-000000000000"
-    code, out, err = run(
-        capsys, "collections", "get", missing, "--base-url", url, "--client-id", "local"
-    )
+    code, out, err = run("collections", "get", missing, "--base-url", url, "--client-id", "local")
     assert (code, out) == (1, "")
     assert err == (
         f"pulumi-zarr: GET /api/v1/zarr/collections/{missing}: HTTP 404 COMMON_NOT_FOUND: "
@@ -128,17 +105,15 @@ def test_an_api_error_exits_1_with_the_service_answer(url, capsys):
     )
 
 
-def test_an_id_that_is_not_an_id_is_a_usage_error_sent_nowhere(url, capsys):
-    code, out, err = run(
-        capsys, "collections", "get", "..", "--base-url", url, "--client-id", "local"
-    )
+def test_an_id_that_is_not_an_id_is_a_usage_error_sent_nowhere(url, run):
+    code, out, err = run("collections", "get", "..", "--base-url", url, "--client-id", "local")
     assert (code, out) == (2, "")
     assert err.startswith("pulumi-zarr: collection id '..' is not a well-formed collection id")
 
 
-def test_wrong_credentials_exit_1(url, capsys, monkeypatch):
+def test_wrong_credentials_exit_1(url, run, monkeypatch):
     monkeypatch.setenv("SH_CLIENT_SECRET", "wrong")
-    code, _, err = run(capsys, "collections", "list", "--base-url", url, "--client-id", "local")
+    code, _, err = run("collections", "list", "--base-url", url, "--client-id", "local")
     assert code == 1 and err.startswith("pulumi-zarr: ") and "wrong" not in err
 
 
@@ -156,23 +131,23 @@ def test_wrong_credentials_exit_1(url, capsys, monkeypatch):
         ),
     ],
 )
-def test_missing_credentials_are_a_usage_error(capsys, monkeypatch, env, says):
+def test_missing_credentials_are_a_usage_error(run, monkeypatch, env, says):
     for var in ("SH_CLIENT_ID", "SH_CLIENT_SECRET"):
         monkeypatch.delenv(var, raising=False)
     for var, value in env.items():
         monkeypatch.setenv(var, value)
-    code, out, err = run(capsys, "collections", "list")
+    code, out, err = run("collections", "list")
     assert (code, out) == (2, "")
     assert err == f"pulumi-zarr: Sentinel Hub credentials are missing: {says}\n"
 
 
-def test_bad_settings_are_a_usage_error(capsys, monkeypatch):
+def test_bad_settings_are_a_usage_error(run, monkeypatch):
     monkeypatch.setenv("SH_CLIENT_SECRET", "s")
     code, _, err = run(
-        capsys, "collections", "list", "--client-id", "c", "--base-url", "http://example.com"
+        "collections", "list", "--client-id", "c", "--base-url", "http://example.com"
     )
     assert code == 2 and "must use https" in err and "'http://example.com'" in err
-    code, _, err = run(capsys, "--api-prefix", "/v9", "collections", "list", "--client-id", "c")
+    code, _, err = run("--api-prefix", "/v9", "collections", "list", "--client-id", "c")
     assert code == 2 and "must be one of /api/v1/zarr, /zarr/v1" in err
 
 
@@ -187,14 +162,14 @@ def test_bad_settings_are_a_usage_error(capsys, monkeypatch):
         (["--client-id", "c", "validate", "x"], "--client-id does not apply to 'validate'"),
     ],
 )
-def test_usage_errors_exit_2(capsys, argv, says):
-    code, out, err = run(capsys, *argv)
+def test_usage_errors_exit_2(run, argv, says):
+    code, out, err = run(*argv)
     assert (code, out) == (2, "")
     assert err.startswith("usage: pulumi-zarr") and says in err
 
 
-def test_version(capsys):
+def test_version(run):
     from importlib.metadata import version
 
-    code, out, _ = run(capsys, "--version")
+    code, out, _ = run("--version")
     assert (code, out) == (0, f"pulumi-zarr {version('pulumi-zarr')}\n")

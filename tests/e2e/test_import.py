@@ -3,18 +3,20 @@
 The engine's import Read carries no inputs, so the dynamic provider host cannot find its
 provider: the `import_` option and `pulumi import TYPE NAME ID` fail (pulumi/pulumi#16175).
 These tests keep that fact in view (if a future engine fixes it, they fail and the README
-must change). What works: an import file whose entries carry inputs and outputs.
+must change). What works: an import file whose entries carry inputs and outputs, as
+`pulumi-zarr import-file` writes it.
 """
 
 from __future__ import annotations
 
-import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from pulumi_zarr.client import ZarrClient
-from pulumi_zarr.import_file import import_document, resource_type
-from pulumi_zarr.settings import Settings
+from pulumi_zarr.import_file import resource_type
 
 from .conftest import CLIENT_ID, PLANTED_SECRET, collections_named, spec
 
@@ -50,13 +52,26 @@ def test_pulumi_import_fails_for_a_dynamic_resource(stack_factory, api, existing
 def test_an_import_file_with_inputs_and_outputs_adopts_the_collection(
     stack_factory, emu, api, existing
 ):
-    client = ZarrClient(Settings(CLIENT_ID, PLANTED_SECRET, base_url=emu.url))
-    try:
-        document = import_document(client, [("adopted", existing["id"])])
-    finally:
-        client.close()
     stack = stack_factory()
-    (stack.root / "import.json").write_text(json.dumps(document))
+    # the document, written by the command line as a user would (README: Import)
+    written = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "pulumi-zarr"),
+            "import-file",
+            f"adopted={existing['id']}",
+            "--output",
+            str(stack.root / "import.json"),
+            "--base-url",
+            emu.url,
+            "--client-id",
+            CLIENT_ID,
+        ],
+        env={**os.environ, "SH_CLIENT_SECRET": PLANTED_SECRET},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert written.returncode == 0, written.stderr
     shown = stack.run(
         "import",
         "--file",
