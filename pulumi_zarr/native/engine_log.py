@@ -33,7 +33,6 @@ LOG_TIMEOUT_SECONDS = 10.0
 class Severity(Enum):
     """The severities the plugin logs with, as ``engine_pb2`` names them."""
 
-    DEBUG = "DEBUG"
     INFO = "INFO"
     WARNING = "WARNING"
 
@@ -86,4 +85,5 @@ class EngineLog:
         self.write(Severity.INFO, message)
 
     def warn(self, message: str) -> None:
+        """A warning, kept under the resource."""
         self.write(Severity.WARNING, message)
