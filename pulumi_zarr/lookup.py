@@ -55,6 +55,6 @@ def _lookup(name: str | None, id: str | None) -> dict[str, Any]:
     collection_id = id if id is not None else lifecycle.find_by_name(client, name or "").id
     found = lifecycle.read(client, collection_id, {})
     if found is None:
-        raise LookupFailed(f"there is no Zarr collection {collection_id} (for this account)")
+        raise ZarrCollectionError(f"there is no Zarr collection {collection_id} (for this account)")
     _, outputs = found
     return {"id": collection_id, **{k: outputs[k] for k in (*SERVICE_FIELDS, *OUTPUT_FIELDS)}}

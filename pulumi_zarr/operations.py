@@ -26,12 +26,17 @@ if TYPE_CHECKING:
     from .schema import InputFailure
 
 
+def config_sources() -> dict[str, tuple[str, str]]:
+    """Setting name → (stack configuration key, environment variable) of everything the
+    provider reads: the connection, the preflight's storage, the profile."""
+    from .profiles import PROFILE_CONFIG_KEY, PROFILE_VARIABLE
+
+    return {**SOURCES, **PREFLIGHT_SOURCES, "profile": (PROFILE_CONFIG_KEY, PROFILE_VARIABLE)}
+
+
 def config_keys() -> tuple[str, ...]:
     """The stack configuration keys the provider reads (``sentinelhub:clientId``, …)."""
-    from .profiles import PROFILE_CONFIG_KEY
-
-    keys = tuple(key for key, _ in (*SOURCES.values(), *PREFLIGHT_SOURCES.values()))
-    return (*keys, PROFILE_CONFIG_KEY)
+    return tuple(key for key, _ in config_sources().values())
 
 
 class Operations:

@@ -1,8 +1,9 @@
 """The plugin's configuration: the ``sentinelhub:*`` keys and environment fallbacks of
 :mod:`pulumi_zarr.settings`, as package-schema variables and from a Configure request.
 
-The keys, their environment variables and how they resolve are settings.py's (``SOURCES``,
-``PREFLIGHT_SOURCES``, ``Settings.resolve``); this module adds only what the schema needs: a
+The keys and their environment variables are :func:`pulumi_zarr.operations.config_sources`
+(settings.py's ``SOURCES`` and ``PREFLIGHT_SOURCES``, and the profile), how they resolve is
+``Settings.resolve``; this module adds only what the schema needs: a
 description of each, and which are secret (the fields ``Settings`` keeps out of its repr).
 """
 
@@ -15,14 +16,13 @@ from typing import Any
 from pulumi.provider.experimental.property_value import PropertyValue
 
 from ..endpoints import API_PREFIXES, LEGACY_PREFIX, TOKEN_PATH
-from ..profiles import PROFILE_CONFIG_KEY, PROFILE_VARIABLE
+from ..operations import config_sources
 from ..property_bags import is_unknown
-from ..settings import CDSE, PREFLIGHT_SOURCES, SH_EU, SH_US_WEST, SOURCES, Settings
+from ..settings import CDSE, SH_EU, SH_US_WEST, Settings
 from .names import PACKAGE
 from .values import plain
 
-#: What each setting is, by setting name (settings.py's SOURCES and PREFLIGHT_SOURCES, and the
-#: profile).
+#: What each setting is, by setting name (those of ``config_sources()``).
 DESCRIPTIONS: dict[str, str] = {
     "client_id": "OAuth client id of the Sentinel Hub account that owns the collections.",
     "client_secret": "OAuth client secret of that client.",
@@ -57,11 +57,6 @@ DESCRIPTIONS: dict[str, str] = {
 SECRET_SETTINGS = frozenset(f.name for f in dataclasses.fields(Settings) if not f.repr)
 
 
-def _sources() -> dict[str, tuple[str, str]]:
-    """Setting name -> (config key, environment variable), in ``config_keys()`` order."""
-    return {**SOURCES, **PREFLIGHT_SOURCES, "profile": (PROFILE_CONFIG_KEY, PROFILE_VARIABLE)}
-
-
 def variable_name(key: str) -> str:
     """``sentinelhub:clientId`` → ``clientId``."""
     namespace, _, name = key.partition(":")
@@ -73,7 +68,7 @@ def variable_name(key: str) -> str:
 def variables() -> dict[str, dict[str, Any]]:
     """The package schema's config variables (and the provider's input properties)."""
     specs: dict[str, dict[str, Any]] = {}
-    for setting, (key, env) in _sources().items():
+    for setting, (key, env) in config_sources().items():
         spec: dict[str, Any] = {
             "type": "string",
             "description": f"{DESCRIPTIONS[setting]} Environment fallback: `{env}`.",
