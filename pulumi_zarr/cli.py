@@ -63,7 +63,9 @@ def _shared_flags() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
 
 def _settings(args: argparse.Namespace) -> Settings:
     flags = {"base_url": args.base_url, "client_id": args.client_id, "api_prefix": args.api_prefix}
-    config = {SOURCES[name][0]: value for name, value in flags.items() if value}
+    # messages name the flag a value came from: it takes the place of the stack config key
+    sources = {**SOURCES, **{n: ("--" + n.replace("_", "-"), SOURCES[n][1]) for n in flags}}
+    config = {sources[name][0]: value for name, value in flags.items() if value}
     id_var, secret_var = SOURCES["client_id"][1], SOURCES["client_secret"][1]
     missing = []
     if not (args.client_id or os.environ.get(id_var)):
@@ -74,7 +76,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         raise ConfigurationError(
             f"Sentinel Hub credentials are missing: set {' and '.join(missing)}"
         )
-    return Settings.resolve(config, os.environ)
+    return Settings.resolve(config, os.environ, sources=sources)
 
 
 def _one_line(value: Any) -> str:

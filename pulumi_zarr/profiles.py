@@ -38,22 +38,25 @@ def config_location(env: Mapping[str, str]) -> Path:
     return Path(folder) / "sentinelhub" / "config.toml"
 
 
-def profile_settings(name: str | None, env: Mapping[str, str]) -> dict[str, str]:
-    """The settings profile ``name`` holds. ``None`` asks for the default profile, which may
-    be absent (then ``{}``); a named profile that is not there is an error."""
+def profile_settings(name: str | None, env: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """The settings profile ``name`` holds: setting -> (value, where, as messages name it).
+    ``None`` asks for the default profile, which may be absent (then ``{}``); a named profile
+    that is not there is an error."""
     path = config_location(env)
     if not path.is_file():
         if name is None:
             return {}
+        state = "is a folder, not a file" if path.is_dir() else "does not exist"
         raise ConfigurationError(
-            f"Sentinel Hub profile {name!r} was asked for, but {path} does not exist: write it "
+            f"Sentinel Hub profile {name!r} was asked for, but {path} {state}: write it "
             "with sentinelhub-py (`sentinelhub.config --profile …`) or drop the profile"
         )
     try:
         tables = tomllib.loads(path.read_text())
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigurationError(f"cannot read Sentinel Hub profiles from {path}: {exc}") from None
-    table = tables.get(name or DEFAULT_PROFILE)
+    profile = name or DEFAULT_PROFILE
+    table = tables.get(profile)
     if not isinstance(table, dict):
         if name is None:
             return {}
@@ -61,4 +64,8 @@ def profile_settings(name: str | None, env: Mapping[str, str]) -> dict[str, str]
         raise ConfigurationError(
             f"there is no Sentinel Hub profile {name!r} in {path} (profiles: {known})"
         )
-    return {setting: str(table[key]) for key, setting in PROFILE_KEYS.items() if table.get(key)}
+    return {
+        setting: (str(table[key]), f"{key} of profile [{profile}] in {path}")
+        for key, setting in PROFILE_KEYS.items()
+        if table.get(key)
+    }

@@ -12,10 +12,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
+
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
 
 from .endpoints import API_PREFIXES, LEGACY_PREFIX, TOKEN_PATH
 from .errors import ConfigurationError
+from .redaction import MASK
 
 SH_EU = "https://services.sentinel-hub.com"
 SH_US_WEST = "https://services-uswest2.sentinel-hub.com"
@@ -56,18 +60,30 @@ PREFLIGHT_SOURCES: dict[str, tuple[str, str]] = {
 }
 
 
+#: A setting's value and where it was set, as messages name it (``sentinelhub:baseUrl``,
+#: ``SH_BASE_URL``, ``sh_base_url of profile [cdse] in …/config.toml``).
+Found = tuple[str, str]
+
+
+def found(
+    sources: Mapping[str, tuple[str, str]], config: Mapping[str, Any], env: Mapping[str, str]
+) -> dict[str, Found]:
+    """The settings of ``sources`` that are set, with where: stack config first, then the
+    environment."""
+    values: dict[str, Found] = {}
+    for name, (key, var) in sources.items():
+        for where, value in ((key, config.get(key)), (var, env.get(var))):
+            if value not in (None, ""):
+                values[name] = (str(value), where)
+                break
+    return values
+
+
 def lookup(
     sources: Mapping[str, tuple[str, str]], config: Mapping[str, Any], env: Mapping[str, str]
 ) -> dict[str, str]:
     """The settings of ``sources`` that are set: stack config first, then the environment."""
-    values: dict[str, str] = {}
-    for name, (key, var) in sources.items():
-        value = config.get(key)
-        if value in (None, ""):
-            value = env.get(var)
-        if value not in (None, ""):
-            values[name] = str(value)
-    return values
+    return {name: value for name, (value, _) in found(sources, config, env).items()}
 
 
 def preflight_sources(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, str | None]:
@@ -82,9 +98,23 @@ def source_text(name: str) -> str:
     return f"{key} / {var}"
 
 
+#: What a base or token URL may be, as messages say it.
+URL_RULE = (
+    "allowed: https://host[:port][/path], or http:// to this machine (127.0.0.1, ::1, "
+    "localhost), with no user name, password, query or fragment"
+)
+#: Characters on which URL parsers differ (urllib3 ends the host at a backslash, urllib.parse
+#: does not) or that no URL holds.
+_AMBIGUOUS = re.compile(r"[\\\s\x00-\x1f\x7f]")
+
+
 def is_loopback_url(url: str) -> bool:
-    """True for URLs on this machine (127.0.0.0/8, ::1, localhost)."""
-    host = urlparse(url).hostname or ""
+    """True for URLs on this machine (127.0.0.0/8, ::1, localhost), by the host urllib3 (so
+    requests) connects to."""
+    try:
+        host = (parse_url(url).host or "").strip("[]")
+    except LocationParseError:
+        return False
     if host == "localhost":
         return True
     try:
@@ -93,16 +123,54 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
-def _check_url(name: str, url: str) -> None:
-    if url.startswith("https://"):
-        return
-    if not url.startswith("http://"):
-        raise ConfigurationError(f"{source_text(name)} must be an http(s) URL, got {url!r}")
-    if not is_loopback_url(url):
-        raise ConfigurationError(
-            f"{source_text(name)} must use https (plain http is only allowed for a local emulator "
-            f"on 127.0.0.1 or localhost), got {url!r}"
-        )
+def shown_url(url: str) -> str:
+    """``url`` as messages show it: everything between ``scheme://`` and its last ``@`` masked
+    (a password may be there, however the URL parses), at most 200 characters."""
+    head, at, host = url.rpartition("@")
+    if at:
+        scheme, sep, _ = head.partition("://")
+        url = f"{scheme}{sep}{MASK}@{host}" if sep else f"{MASK}@{host}"
+    return url[:200]
+
+
+def _parsed_url(url: str) -> str:
+    """``url`` rebuilt from urllib3's parse (what requests connects to); ``ValueError`` saying
+    what is wrong when it is not a plain http(s) URL on which urllib.parse agrees."""
+    if _AMBIGUOUS.search(url):
+        raise ValueError("holds a backslash, a space or a control character")
+    if not url.isascii():
+        raise ValueError("holds a non-ASCII character (write a host name in its xn-- form)")
+    try:
+        parsed = parse_url(url)
+        split = urlsplit(url)
+        other = (split.hostname, split.port)
+    except (LocationParseError, ValueError):
+        raise ValueError("has a malformed host or port") from None
+    if parsed.scheme not in ("http", "https") or split.scheme.lower() != parsed.scheme:
+        raise ValueError("must be an http(s) URL")
+    if parsed.auth is not None or "@" in split.netloc:
+        raise ValueError("must not hold a user name or password (`user:password@`)")
+    if not parsed.host:
+        raise ValueError("has no host")
+    if parsed.port == 0:
+        raise ValueError("has port 0 (a port is 1 to 65535)")
+    if parsed.query is not None or parsed.fragment is not None:
+        raise ValueError("must not have a query or fragment (`?`, `#`)")
+    if (parsed.host.strip("[]"), parsed.port) != other:
+        raise ValueError("is ambiguous (URL parsers disagree on its host)")
+    if parsed.scheme == "http" and not is_loopback_url(parsed.url):
+        raise ValueError("must use https (plain http only to a local emulator)")
+    return parsed.url
+
+
+def checked_url(url: str, where: str) -> str:
+    """``url`` as requests will be sent to it; :class:`ConfigurationError` naming ``where``
+    (the setting it came from) and what is allowed for anything else, never showing a
+    password from it."""
+    try:
+        return _parsed_url(url)
+    except ValueError as exc:
+        raise ConfigurationError(f"{where} {exc}, got {shown_url(url)!r}; {URL_RULE}") from None
 
 
 def default_token_url(base_url: str) -> str:
@@ -122,18 +190,18 @@ class Settings:
     timeout_seconds: float = 30.0
     max_attempts: int = 5
     max_retry_after_seconds: float = 60.0
+    #: Where each value was set, as messages name it: ((setting, where), …).
+    origins: tuple[Found, ...] = ()
 
     def __post_init__(self) -> None:
-        base = self.base_url.rstrip("/")
+        base = checked_url(self.base_url, self.source("base_url")).rstrip("/")
         object.__setattr__(self, "base_url", base)
-        _check_url("base_url", base)
-        if not self.token_url:
-            object.__setattr__(self, "token_url", default_token_url(base))
-        _check_url("token_url", self.token_url)
+        token_url = self.token_url or default_token_url(base)
+        object.__setattr__(self, "token_url", checked_url(token_url, self.source("token_url")))
         prefix = "/" + self.api_prefix.strip("/")
         if prefix not in API_PREFIXES:
             raise ConfigurationError(
-                f"{source_text('api_prefix')} must be one of "
+                f"{self.source('api_prefix')} must be one of "
                 f"{', '.join(API_PREFIXES)}, got {self.api_prefix!r}"
             )
         object.__setattr__(self, "api_prefix", prefix)
@@ -148,21 +216,31 @@ class Settings:
     def api_url(self) -> str:
         return self.base_url + self.api_prefix
 
+    def source(self, name: str) -> str:
+        """Where setting ``name`` was set, else where it can be set (:func:`source_text`)."""
+        return dict(self.origins).get(name) or source_text(name)
+
     @classmethod
     def resolve(
-        cls, config: Mapping[str, Any], env: Mapping[str, str], profile: str | None = None
+        cls,
+        config: Mapping[str, Any],
+        env: Mapping[str, str],
+        profile: str | None = None,
+        sources: Mapping[str, tuple[str, str]] = SOURCES,
     ) -> Settings:
         """Settings from stack config (``sentinelhub:*``), falling back to ``SH_*`` variables
         and then to sentinelhub-py's default profile. A chosen profile (``profile``, else
-        ``sentinelhub:profile``, else ``SH_PROFILE``) wins over all of them."""
+        ``sentinelhub:profile``, else ``SH_PROFILE``) wins over all of them. ``sources``: the
+        config key and variable of each setting (the command line's are its flags)."""
         from .profiles import PROFILE_CONFIG_KEY, PROFILE_VARIABLE, profile_settings
 
         chosen = profile or config.get(PROFILE_CONFIG_KEY) or env.get(PROFILE_VARIABLE) or None
-        values = {
+        settings = {
             **profile_settings(None, env),
-            **lookup(SOURCES, config, env),
+            **found(sources, config, env),
             **(profile_settings(str(chosen), env) if chosen else {}),
         }
+        values = {name: value for name, (value, _) in settings.items()}
         missing = [name for name in ("client_id", "client_secret") if name not in values]
         if missing:
             ways = "; ".join(
@@ -186,4 +264,5 @@ class Settings:
                     f"{low:g} to {high:g}, got {env[var][:40]!r}"
                 )
             tuning[name] = kind(raw)
-        return cls(**values, **tuning)
+        origins = tuple(sorted((name, where) for name, (_, where) in settings.items()))
+        return cls(**values, **tuning, origins=origins)

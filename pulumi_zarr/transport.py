@@ -50,7 +50,7 @@ from .errors import (
     error_class_for,
 )
 from .models import ErrorBody
-from .settings import Settings, source_text
+from .settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -428,7 +428,8 @@ class ApiSession:
             f"the token endpoint {self.settings.token_url} answered HTTP "
             f"{response.status_code} with {what}, not a token (JSON with access_token, "
             "token_type and expires_in)",
-            f"Check {source_text('token_url')}: it must be the OAuth token URL of the deployment",
+            f"Check {self.settings.source('token_url')}: it must be the OAuth token URL of the "
+            "deployment",
             status=response.status_code,
         )
 
@@ -450,12 +451,12 @@ class ApiSession:
         except TransportError as exc:
             raise self._auth_error(
                 f"could not reach the token endpoint {self.settings.token_url}: {exc.message}",
-                f"Check {source_text('token_url')} and the network, then run again",
+                f"Check {self.settings.source('token_url')} and the network, then run again",
             ) from None
         except UnexpectedResponse as exc:
             raise self._auth_error(
                 f"the token endpoint {self.settings.token_url}: {exc.message}",
-                f"Check {source_text('token_url')}",
+                f"Check {self.settings.source('token_url')}",
                 exc,
             ) from None
         token, lifetime = self._token_from(response)
@@ -473,7 +474,7 @@ class ApiSession:
                 f"the token endpoint {self.settings.token_url} answered with a redirect (HTTP "
                 f"{status} to {redirect_target(response)}); the client secret is only ever sent "
                 "to the configured token URL",
-                f"Set {source_text('token_url')} to the token endpoint itself",
+                f"Set {self.settings.source('token_url')} to the token endpoint itself",
                 status=status,
             )
         if status >= 500 or status == 429:
@@ -513,8 +514,8 @@ class ApiSession:
         error = str(token.get("error") or f"HTTP {status}")[:100]
         description = str(token.get("error_description") or "")[:300]
         hint = (
-            f" Check the client id and secret ({source_text('client_id')}, "
-            f"{source_text('client_secret')})."
+            f" Check the client id and secret ({self.settings.source('client_id')}, "
+            f"{self.settings.source('client_secret')})."
             if error in ("invalid_client", "unauthorized_client") or status == 401
             else ""
         )
@@ -569,7 +570,8 @@ class ApiSession:
             if 300 <= response.status_code < 400:
                 raise UnexpectedResponse(
                     f"a redirect to {redirect_target(response)}; redirects are not followed. "
-                    f"Check {source_text('base_url')} and {source_text('api_prefix')}",
+                    f"Check {self.settings.source('base_url')} and "
+                    f"{self.settings.source('api_prefix')}",
                     status=response.status_code,
                     method=method,
                     path=_path(url),

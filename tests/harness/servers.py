@@ -1,8 +1,10 @@
-"""A small misbehaving HTTP server on 127.0.0.1, for what the emulator's faults cannot do:
-be another host that a redirect points at, or drip the status line and headers themselves."""
+"""A small misbehaving HTTP server on 127.0.0.1 (or another loopback address), for what the
+emulator's faults cannot do: be another host that a redirect points at, drip the status line
+and headers themselves, or record a request that should never have been sent."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -19,13 +21,15 @@ class RawServer:
         *,
         drip: float = 0.0,
         at_once: int | None = None,
+        host: str = "127.0.0.1",
     ) -> None:
         self.reply, self.drip = reply, drip
         self.at_once = len(reply) if at_once is None else at_once
         self.requests: list[bytes] = []
         self._stop = threading.Event()
-        self._sock = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+        self._sock = socket.create_server((host, 0))
+        self.port = self._sock.getsockname()[1]
+        self.url = f"http://{host}:{self.port}"
         self._threads: list[threading.Thread] = []
 
     def __enter__(self) -> RawServer:
@@ -36,6 +40,8 @@ class RawServer:
 
     def __exit__(self, *exc: Any) -> None:
         self._stop.set()
+        with contextlib.suppress(OSError):  # wakes the accept() in progress (close alone doesn't)
+            self._sock.shutdown(socket.SHUT_RDWR)
         self._sock.close()
         for thread in self._threads:
             thread.join(timeout=5)
