@@ -147,6 +147,10 @@ def test_bad_settings_are_a_usage_error(run, monkeypatch):
         "collections", "list", "--client-id", "c", "--base-url", "http://example.com"
     )
     assert code == 2 and "must use https" in err and "'http://example.com'" in err
+    code, out, err = run("--base-url", "http://[::1", "collections", "list", "--client-id", "c")
+    assert (code, out) == (2, "")
+    assert err.startswith("pulumi-zarr: --base-url has a malformed host or port, got 'http://[::1'")
+    assert err.count("\n") == 1, err
     code, _, err = run("--api-prefix", "/v9", "collections", "list", "--client-id", "c")
     assert code == 2 and "must be one of /api/v1/zarr, /zarr/v1" in err
 

@@ -70,3 +70,9 @@ def test_a_profile_without_a_file_and_a_broken_file_are_clear_errors(tmp_path):
     (tmp_path / "sentinelhub" / "config.toml").write_text("[cdse\n")
     with pytest.raises(ConfigurationError, match="cannot read Sentinel Hub profiles from"):
         Settings.resolve({}, env, "cdse")
+
+
+def test_a_config_toml_that_is_a_folder_is_reported_as_a_folder(tmp_path):
+    (tmp_path / "sentinelhub" / "config.toml").mkdir(parents=True)
+    with pytest.raises(ConfigurationError, match=r"config\.toml is a folder, not a file: write"):
+        Settings.resolve({}, {"XDG_CONFIG_HOME": str(tmp_path)}, "cdse")
