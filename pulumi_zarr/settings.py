@@ -1,7 +1,9 @@
 """Where the API is and who we are: deployments, credentials and their sources.
 
 Settings come from Pulumi stack configuration (namespace ``sentinelhub``), then ``SH_*``
-environment variables, then sentinelhub-py's profiles (:mod:`pulumi_zarr.profiles`).
+environment variables, then sentinelhub-py's profiles (:mod:`pulumi_zarr.profiles`); each
+value remembers where it was set, for messages. Base and token URLs are parsed by urllib3, as
+requests will connect, and refused when urllib.parse reads another host (:func:`checked_url`).
 """
 
 from __future__ import annotations

@@ -151,6 +151,11 @@ def test_bad_settings_are_a_usage_error(run, monkeypatch):
     assert (code, out) == (2, "")
     assert err.startswith("pulumi-zarr: --base-url has a malformed host or port, got 'http://[::1'")
     assert err.count("\n") == 1, err
+    code, _, err = run(
+        "--base-url", "https://me:pw-71c2@h.example", "collections", "list", "--client-id", "c"
+    )
+    assert code == 2 and "--base-url must not hold a user name or password" in err, err
+    assert "pw-71c2" not in err
     code, _, err = run("--api-prefix", "/v9", "collections", "list", "--client-id", "c")
     assert code == 2 and "must be one of /api/v1/zarr, /zarr/v1" in err
 
