@@ -8,6 +8,7 @@ collection, in the state, kept by `pulumi refresh`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -105,6 +106,7 @@ def test_kill_during_create_then_the_readme_recovery(stack_factory, emu, api, tm
         # ours (before the fix they never end) and the language host (Pulumi's: it ends at its
         # engine health check, every 5 minutes)
         for pid in processes(stack):
-            os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):  # ended meanwhile
+                os.kill(pid, signal.SIGKILL)
         for made in api.named(name):
             api.delete(made["id"])
