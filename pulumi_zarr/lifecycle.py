@@ -5,8 +5,9 @@ when no collection with the same name, bucket, path and CRS exists; when one doe
 and says how to adopt it (``import_id``). After a POST whose outcome is unknown it looks for
 the collection that POST made instead of POSTing again. Create is transactional: when it
 raises, nothing it made is left on the service (a collection adopted with ``import_id`` is
-left as it was). Update applies each changed input as its
-:class:`~pulumi_zarr.schema.OnChange` says.
+left as it was), unless the engine that asked for it is gone: then no state would record the
+DELETE, and the collection stays for the rerun to adopt (:mod:`.engine_watch`). Update
+applies each changed input as its :class:`~pulumi_zarr.schema.OnChange` says.
 
 Every step has an overall deadline: create and re-ingest ``ingestion_timeout_seconds``, the
 others one request's budget. Past it, one request timeout more is left for cleaning up.
@@ -20,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .client import ZarrClient
+from .engine_watch import engine_gone
 from .errors import (
     AuthError,
     IngestionTimeout,
@@ -177,6 +179,12 @@ def _post(client: ZarrClient, spec: CollectionCreate, until: float) -> Collectio
 
 def _discard(client: ZarrClient, collection: Collection, reason: str) -> ZarrCollectionError:
     """Delete a collection create made but cannot keep; the error to raise about it."""
+    if engine_gone():
+        return ZarrCollectionError(
+            f"{reason} The collection it created ({collection.id}) was kept: the Pulumi engine "
+            "that started this provider no longer answers, so no state would record its "
+            "deletion. The next `pulumi up` finds it and says how to adopt it (import_id)."
+        )
     try:
         client.delete(collection.id)
     except NotFound:

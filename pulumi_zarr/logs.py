@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -21,13 +22,24 @@ DEBUG_LOGGERS = ("pulumi_zarr", "urllib3", "requests_oauthlib", "oauthlib")
 progress_log = logging.getLogger("pulumi_zarr.progress")
 
 
-class _Forward(logging.Handler):
-    def __init__(self, write: Callable[[str], None]) -> None:
-        super().__init__(logging.INFO)
+class _Lines(logging.Handler):
+    """Formatted records to ``write``. A line that cannot be written is lost, and nothing
+    else: the operation that logged it goes on (e.g. a provider whose stderr's reader died)."""
+
+    def __init__(self, write: Callable[[str], None], level: int) -> None:
+        super().__init__(level)
         self.write = write
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.write(self.format(record))
+        try:
+            self.write(self.format(record))
+        except Exception:
+            self.handleError(record)  # which itself ignores an OSError writing to stderr
+
+
+class _Forward(_Lines):
+    def __init__(self, write: Callable[[str], None]) -> None:
+        super().__init__(write, logging.INFO)
 
 
 def forward_progress(write: Callable[[str], None]) -> None:
@@ -38,26 +50,21 @@ def forward_progress(write: Callable[[str], None]) -> None:
         progress_log.propagate = False
 
 
-def _to_stderr(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+def to_stderr(line: str) -> None:
+    """``line`` on stderr; lost when stderr cannot take it (its reader may be gone)."""
+    with contextlib.suppress(OSError):
+        print(line, file=sys.stderr, flush=True)
 
 
-class _DebugLines(logging.Handler):
+class _DebugLines(_Lines):
     """Redacted ``debug: <logger>: <message>`` lines to ``write`` (default: stderr)."""
 
     def __init__(self, write: Callable[[str], None] | None = None) -> None:
         from .redaction import RedactingFilter
 
-        super().__init__(logging.DEBUG)
-        self.write = write or _to_stderr
+        super().__init__(write or to_stderr, logging.DEBUG)
         self.addFilter(RedactingFilter())
         self.setFormatter(logging.Formatter("debug: %(name)s: %(message)s"))
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            self.write(self.format(record))
-        except Exception:
-            self.handleError(record)
 
 
 def debug_http_from_environment(

@@ -34,6 +34,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from . import engine_watch
 from .errors import PulumiZarrError
 from .operations import Operations, config_keys
 from .property_bags import unwrap, wrap
@@ -87,8 +88,10 @@ class ZarrCollectionProvider(ResourceProvider):
         self.__init__()
 
     def configure(self, req: ConfigureRequest) -> None:
-        # called in the provider host only: from now on its tracebacks show the error alone
+        # called in the provider host only: from now on its tracebacks show the error alone,
+        # and the host ends when the engine that started it (its address: the last argument) dies
         sys.tracebacklimit = 0
+        engine_watch.watch(engine_watch.address_in(sys.argv[1:]))
         config = {key: req.config.get(key) for key in config_keys()}
         self._ops = Operations(config, _warn, _info)
 

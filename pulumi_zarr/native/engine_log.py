@@ -11,17 +11,19 @@ resource's row:
 * a warning, or a line of the HTTP debug switch (``PULUMI_ZARR_DEBUG_HTTP``), is kept and
   listed in the Diagnostics under the resource.
 
-Without an engine (or when it does not answer) a line goes to stderr instead: a log line never
-fails an operation.
+Without an engine (or when it does not answer) a line goes to stderr instead, and when stderr
+cannot take it either (its reader died with the CLI), the line is lost: a log line never fails
+an operation.
 """
 
 from __future__ import annotations
 
-import sys
 import threading
 from contextvars import ContextVar
 from enum import Enum
 from typing import Any
+
+from ..logs import to_stderr
 
 #: The URN of the resource whose call is being served ("" outside a resource call).
 current_urn: ContextVar[str] = ContextVar("current_urn", default="")
@@ -74,7 +76,7 @@ class EngineLog:
                 return
             except grpc.RpcError:
                 pass
-        print(f"{severity.value.lower()}: {message}", file=sys.stderr, flush=True)
+        to_stderr(f"{severity.value.lower()}: {message}")
 
     def status(self, message: str) -> None:
         """Progress: shown on the resource's row while it lasts."""

@@ -22,6 +22,7 @@ from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2_grpc
 
+from .. import engine_watch
 from ..errors import PulumiZarrError
 from .engine_log import EngineLog
 from .provider import NativeProvider
@@ -64,6 +65,7 @@ def serve(args: list[str], version: str) -> None:
     parser = argparse.ArgumentParser(prog="pulumi-resource-sentinelhub")
     parser.add_argument("engine", help="the Pulumi engine's address")
     known, _ = parser.parse_known_args(args)  # --logflow, --logtostderr, …: not used
+    engine_watch.watch(known.engine)  # the process ends when its engine is gone
 
     async def run() -> None:
         server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)

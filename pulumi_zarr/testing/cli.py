@@ -173,6 +173,19 @@ class Stack:
             raise CliError(f"expected failure:\n{result}")
         return result
 
+    def start(self, *args: str, output: Path) -> subprocess.Popen[bytes]:
+        """Start ``pulumi ARGS`` without waiting, its output (stdout and stderr) to ``output``
+        (the caller waits for it, or kills it)."""
+        with output.open("wb") as sink:
+            return subprocess.Popen(
+                [self.cli, "--non-interactive", "--color", "never", *args],
+                cwd=self.dir,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
+
     def init(self, config: dict[str, Any], secrets: dict[str, str] | None = None) -> Stack:
         self.run("stack", "init", self.stack)
         self.configure(config, secrets)
