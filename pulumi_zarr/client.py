@@ -133,7 +133,7 @@ class ZarrClient:
                     params["count"] = self._page_counts[what] = max(params["count"] // 4, 1)
                     continue
                 raise AnswerTooLarge(
-                    f"{exc.message}, even for a page of one {what}. Check that "
+                    f"even with a page of one {what}, {exc.message}. Check that "
                     f"{source_text('base_url')} names a Sentinel Hub deployment; if it does, "
                     f"one {what} there is too large for pulumi-zarr to read",
                     status=exc.status,

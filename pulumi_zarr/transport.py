@@ -313,6 +313,7 @@ def _read_body(response: requests.Response) -> None:
                 break
             chunks.append(chunk)
     if size > MAX_RESPONSE_BYTES:
+        chunks.clear()  # now, not when the traceback that holds this frame is collected
         cap = MAX_RESPONSE_BYTES // (1024 * 1024)
         received = (
             f"it declared {int(declared):,} bytes"

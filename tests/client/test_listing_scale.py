@@ -52,7 +52,7 @@ def test_an_answer_too_large_even_for_one_collection_says_so_without_rerun_advic
         lifecycle.create(client, inputs)
     message = str(error.value)
     assert "larger than 8 MiB (more than 8 MiB arrived)" in message
-    assert "even for a page of one collection" in message
+    assert "even with a page of one collection, the answer is larger" in message
     assert "Check that sentinelhub:baseUrl / SH_BASE_URL names a Sentinel Hub" in message
     assert "Nothing was sent, so nothing was created." in message
     assert "pulumi up" not in message and "no answer of this API" not in message
