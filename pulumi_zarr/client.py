@@ -15,7 +15,7 @@ from urllib.parse import quote
 import requests
 from pydantic import BaseModel, ValidationError
 
-from .errors import InvalidCollectionId, UnexpectedResponse
+from .errors import AnswerTooLarge, InvalidCollectionId, UnexpectedResponse
 from .models import (
     PAGE_LIMIT,
     Collection,
@@ -26,12 +26,13 @@ from .models import (
     ZarrArray,
     is_collection_id,
 )
-from .settings import Settings
+from .settings import Settings, source_text
 from .transport import ApiSession, Deadline, deadline
 
 M = TypeVar("M", bound=BaseModel)
 
-#: The most pages one listing may take (100 items each): past it, paging is not ending.
+#: A listing asks for at most this many pages' worth of items (pages of
+#: :data:`~pulumi_zarr.models.PAGE_LIMIT`): past it, paging is not ending.
 MAX_PAGES = 1000
 
 
@@ -86,6 +87,8 @@ class ZarrClient:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.http = ApiSession(settings)
+        #: The ``count`` a listing of collections or arrays asks for, once a page was too large.
+        self._page_counts: dict[str, int] = {}
 
     def close(self) -> None:
         self.http.close()
@@ -119,15 +122,38 @@ class ZarrClient:
             )
         return collection
 
+    def _get_page(self, url: str, params: dict[str, Any], what: str) -> requests.Response:
+        """One page. An answer over the size cap is asked for again with a quarter of the
+        ``count`` (down to 1), and later pages of this client keep the smaller count."""
+        while True:
+            try:
+                return self.http.request("GET", url, params=params)
+            except AnswerTooLarge as exc:
+                if params["count"] > 1:
+                    params["count"] = self._page_counts[what] = max(params["count"] // 4, 1)
+                    continue
+                raise AnswerTooLarge(
+                    f"even with a page of one {what}, {exc.message}. Check that "
+                    f"{source_text('base_url')} names a Sentinel Hub deployment; if it does, "
+                    f"one {what} there is too large for pulumi-zarr to read",
+                    status=exc.status,
+                    method=exc.method,
+                    path=exc.path,
+                ) from None
+
     def _paginate(self, model: type[M], *segments: str, search: str | None = None) -> Iterator[M]:
         """Every item of a paged list, following ``links.nextToken`` until it is absent."""
-        params: dict[str, Any] = {"count": PAGE_LIMIT}
+        what = "array" if model is ZarrArray else "collection"
+        params: dict[str, Any] = {"count": self._page_counts.get(what, PAGE_LIMIT)}
         if search:
             params["search"] = search
         url = self._url(*segments)
         seen: set[str] = set()
-        for _ in range(MAX_PAGES):
-            response = self.http.request("GET", url, params=params)
+        # Bounded by items asked for, so that smaller pages may be more of them.
+        budget = MAX_PAGES * PAGE_LIMIT
+        while budget > 0:
+            response = self._get_page(url, params, what)
+            budget -= params["count"]
             page = parse(Page[model], response)  # type: ignore[valid-type]
             yield from page.data
             token = page.links.next_token
@@ -142,7 +168,8 @@ class ZarrClient:
             seen.add(token)
             params["viewtoken"] = token
         raise UnexpectedResponse(
-            f"the listing did not end after {MAX_PAGES} pages of {PAGE_LIMIT}, so it was stopped",
+            f"the listing did not end after {len(seen)} pages ({MAX_PAGES * PAGE_LIMIT} "
+            f"{what}s asked for), so it was stopped",
             **_where(response),
         )
 

@@ -128,6 +128,11 @@ class UnexpectedResponse(ZarrApiError):
     the request may have taken effect."""
 
 
+class AnswerTooLarge(UnexpectedResponse):
+    """An answer larger than :data:`~pulumi_zarr.transport.MAX_RESPONSE_BYTES`, left unread.
+    A listing asks for smaller pages when it gets one."""
+
+
 class TransportError(ZarrApiError):
     """No HTTP answer: connection refused or dropped, or a timeout. Raised as a subclass that
     says whether the request may have taken effect."""

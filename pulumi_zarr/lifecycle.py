@@ -16,6 +16,7 @@ others one request's budget. Past it, one request timeout more is left for clean
 from __future__ import annotations
 
 import contextlib
+import shlex
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -23,6 +24,7 @@ from typing import Any
 from .client import ZarrClient
 from .engine_watch import engine_gone
 from .errors import (
+    AnswerTooLarge,
     AuthError,
     IngestionTimeout,
     NotFound,
@@ -88,8 +90,22 @@ def _identical(client: ZarrClient, spec: CollectionCreate) -> list[Collection]:
     return [c for c in client.list_collections(search=spec.name) if _same_spec(c, spec)]
 
 
+#: How many collections a message names; it says how many more there are.
+LISTED = 5
+
+
 def _ids(found: list[Collection]) -> str:
-    return ", ".join(f"{c.id} (created {c.created or 'at an unknown time'})" for c in found)
+    """The first :data:`LISTED` of ``found`` (namesakes) with their ids, and how to list all."""
+    listed = ", ".join(
+        f"{c.id} (created {c.created or 'at an unknown time'})" for c in found[:LISTED]
+    )
+    if len(found) <= LISTED:
+        return listed
+    search = shlex.quote(found[0].name)
+    return (
+        f"{listed} and {len(found) - LISTED} more (`pulumi-zarr collections list --search "
+        f"{search}` lists them all)"
+    )
 
 
 def _exists(client: ZarrClient, spec: CollectionCreate, found: list[Collection]) -> Exception:
@@ -156,8 +172,9 @@ def _post(client: ZarrClient, spec: CollectionCreate, until: float) -> Collectio
     try:
         with client.deadline(until):
             existing = _identical(client, spec)
-    except ZarrApiError as exc:  # an AuthError says itself what to fix
-        again = "" if isinstance(exc, AuthError) else ": run `pulumi up` again"
+    except ZarrApiError as exc:
+        # an AuthError says itself what to fix; a rerun gets an answer too large again
+        again = "" if isinstance(exc, (AuthError, AnswerTooLarge)) else ": run `pulumi up` again"
         raise ZarrCollectionError(
             f"creating {describe(spec)}: could not check whether it already exists "
             f"({_cause(exc)}). Nothing was sent, so nothing was created{again}."
@@ -378,9 +395,8 @@ def find_by_name(client: ZarrClient, name: str) -> Collection:
     if not named:
         raise ZarrCollectionError(f"there is no Zarr collection named {name!r} (for this account)")
     if len(named) > 1:
-        listed = ", ".join(f"{c.id} (created {c.created})" for c in named)
         raise ZarrCollectionError(
-            f"{len(named)} Zarr collections are named {name!r}: {listed}. Look one up by id "
+            f"{len(named)} Zarr collections are named {name!r}: {_ids(named)}. Look one up by id "
             "instead: get_zarr_collection(id=...)."
         )
     return named[0]

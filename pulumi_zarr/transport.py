@@ -40,6 +40,7 @@ from urllib3.util.retry import Retry
 
 from . import redaction
 from .errors import (
+    AnswerTooLarge,
     AuthError,
     RequestMayHaveBeenApplied,
     RequestNotSent,
@@ -58,8 +59,9 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: Refresh a token this long before it expires (at most a tenth of its lifetime).
 REFRESH_MARGIN_SECONDS = 120.0
-#: The largest answer read: a page of 100 collections or arrays is far smaller. Bodies are
-#: streamed and reading stops here, so a hostile answer cannot take memory without bound.
+#: The largest answer read. Bodies are streamed and reading stops here, so a hostile answer
+#: cannot take memory without bound; a listing whose page is larger asks for smaller pages
+#: (:meth:`~pulumi_zarr.client.ZarrClient.list_collections`).
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 _CHUNK_BYTES = 64 * 1024
 
@@ -299,7 +301,7 @@ def _transport_error(exc: requests.RequestException) -> type[TransportError]:
 
 def _read_body(response: requests.Response) -> None:
     """Read the whole body into ``response`` (``.content``/``.json()`` work as usual), at most
-    :data:`MAX_RESPONSE_BYTES`; raise :class:`UnexpectedResponse` beyond, having read no more."""
+    :data:`MAX_RESPONSE_BYTES`; raise :class:`AnswerTooLarge` beyond, having read no more."""
     declared = response.headers.get("Content-Length", "")
     chunks: list[bytes] = []
     size = int(declared) if declared.isdigit() else 0
@@ -311,9 +313,16 @@ def _read_body(response: requests.Response) -> None:
                 break
             chunks.append(chunk)
     if size > MAX_RESPONSE_BYTES:
-        raise UnexpectedResponse(
-            f"the answer is larger than {MAX_RESPONSE_BYTES // (1024 * 1024)} MiB, which no "
-            "answer of this API is; it was not read",
+        chunks.clear()  # now, not when the traceback that holds this frame is collected
+        cap = MAX_RESPONSE_BYTES // (1024 * 1024)
+        received = (
+            f"it declared {int(declared):,} bytes"
+            if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES
+            else f"more than {cap} MiB arrived"
+        )
+        raise AnswerTooLarge(
+            f"the answer is larger than {cap} MiB ({received}), the most pulumi-zarr reads of "
+            "one answer; it was not read",
             status=response.status_code,
             method=response.request.method if response.request is not None else None,
             path=_path(response.url),

@@ -136,8 +136,8 @@ async def _send(send: Any, status: int, headers: list, body: bytes, rule: FaultR
                 return
             piece = body[i : i + step]
             await send({"type": "http.response.body", "body": piece, "more_body": True})
-            if rule.drip:
-                await asyncio.sleep(rule.drip)
+            # yield, so that a closed connection is noticed (send returns at once on one)
+            await asyncio.sleep(rule.drip or 0)
     await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 

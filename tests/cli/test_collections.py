@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from emulator.helpers import ingest
+from harness.fixtures import CLIENT_ID, PLANTED_SECRET, WIDE_COLLECTIONS
 
 SKIPS_ARRAY = {"overrides": {"small": {"dtype": "i2"}}}  # ingested, 'small' skipped (rule 5)
 CROSSES_POLE = {"y_values": [90.0, 89.99, 89.98]}  # ingestion FAILED (rule 8)
@@ -182,3 +183,16 @@ def test_version(run):
 
     code, out, _ = run("--version")
     assert (code, out) == (0, f"pulumi-zarr {version('pulumi-zarr')}\n")
+
+
+def test_list_collections_whose_pages_are_larger_than_the_answer_cap(
+    wide_emulator, run, monkeypatch
+):
+    """100 collections of 1,000 arrays each: one page of all of them would be ~10 MiB."""
+    monkeypatch.setenv("SH_CLIENT_SECRET", PLANTED_SECRET)
+    flags = ("--base-url", wide_emulator.url, "--client-id", CLIENT_ID)
+    code, out, err = run("collections", "list", *flags)
+    assert (code, err) == (0, f"… {WIDE_COLLECTIONS} collections so far\n")
+    rows = [line.split()[1:4] for line in out.splitlines()[1:]]
+    expected = [["Wide", "cube", str(n)] for n in range(WIDE_COLLECTIONS)]
+    assert sorted(rows) == sorted(expected)

@@ -145,10 +145,12 @@ def test_paging_that_repeats_a_token_or_never_ends_is_stopped(emulator, client):
 
 def test_an_endless_answer_is_cut_at_the_cap_without_taking_memory(emulator, client):
     chunk = " " * 65536
+    endless = {"status": 200, "body": chunk, "repeat": 10_000, "times": -1}
+    emulator.control.reset_stats()
     tracemalloc.start()
     started = time.monotonic()
     with (
-        fault(emulator, method="GET", path="collections$", status=200, body=chunk, repeat=10_000),
+        fault(emulator, method="GET", path="collections$", **endless),
         pytest.raises(UnexpectedResponse, match="larger than 8 MiB"),
     ):
         list(client.list_collections())  # 640 MiB on offer, no Content-Length
@@ -156,6 +158,7 @@ def test_an_endless_answer_is_cut_at_the_cap_without_taking_memory(emulator, cli
     tracemalloc.stop()
     assert peak < 3 * MAX_RESPONSE_BYTES, peak
     assert time.monotonic() - started < 10
+    assert len(api_requests(emulator)) == 4  # asked again for 25, 6, then 1 collection
 
 
 def behind(emulator, server: RawServer, **tuning: float) -> ZarrClient:

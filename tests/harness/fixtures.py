@@ -7,7 +7,9 @@ check it never leaks; Zarr cubes written into its buckets directory.
 
 from __future__ import annotations
 
+import json
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,63 @@ def write_cube_with_skipped_array(
     """A good group plus one data array whose name is not a JavaScript identifier (rule 2):
     ingested, with that array skipped."""
     return write_good_cube(buckets, bucket, path, overrides={bad: {}})
+
+
+def write_wide_cube(buckets: Path, bucket: str, path: str, arrays: int) -> Path:
+    """A good cube with ``arrays`` data arrays B0, B1, …: B0 written by zarr, the others
+    copies of its metadata (all that ingestion reads; their chunks read as the fill value).
+    zarr takes tens of milliseconds per array, so writing 1,000 would take half a minute."""
+    target = write_good_cube(buckets, bucket, path, arrays=("B0",))
+    zarray = (target / "B0" / ".zarray").read_text()
+    zattrs = json.loads((target / "B0" / ".zattrs").read_text())
+    for i in range(1, arrays):
+        folder = target / f"B{i}"
+        folder.mkdir()
+        (folder / ".zarray").write_text(zarray)
+        (folder / ".zattrs").write_text(json.dumps({**zattrs, "long_name": f"band B{i}"}))
+    return target
+
+
+def copy_collection(emulator: Emulator, collection_id: str, names: list[str]) -> None:
+    """Collections named ``names`` in an in-process emulator, each with the ingestion outcome
+    of ``collection_id`` (as ingesting the same store again would give, without the time)."""
+    assert emulator.app is not None
+    db = emulator.app.db
+    original = db.get(collection_id)
+    assert original is not None and original.result is not None, "ingest the original first"
+    for name in names:
+        copy = db.insert(
+            id=str(uuid.uuid4()),
+            **{
+                field: getattr(original, field)
+                for field in ("account_id", "created", "s3_bucket", "path", "crs")
+            },
+            name=name,
+            started_at=original.started_at,
+            ready_at=original.ready_at,
+        )
+        db.set_result(copy.id, copy.generation, original.result)
+
+
+#: A store whose collections are ~100 KB each (``additionalData.bands``), so that a page of
+#: 100 of them is larger than the client's answer cap.
+WIDE_ARRAYS = 1000
+WIDE_COLLECTIONS = 100
+
+
+@pytest.fixture(scope="session")
+def wide_emulator(tmp_path_factory) -> Iterator[Emulator]:
+    """An emulator holding 100 ingested collections "Wide cube N" of a 1,000-array store."""
+    root = tmp_path_factory.mktemp("wide-buckets")
+    write_wide_cube(root, GOOD_BUCKET, "wide.zarr/", WIDE_ARRAYS)
+    with Emulator(root, clients={CLIENT_ID: PLANTED_SECRET}, ingest_delay=0.05) as emulator:
+        api = ZarrApi(emulator.url, emulator.token_url, CLIENT_ID, PLANTED_SECRET)
+        first = api.create("Wide cube 0", GOOD_BUCKET, "wide.zarr/", CRS_4326)
+        assert api.wait_final(first["id"], timeout=120)["status"] == "INGESTED"
+        api.close()
+        names = [f"Wide cube {n}" for n in range(1, WIDE_COLLECTIONS)]
+        copy_collection(emulator, first["id"], names)
+        yield emulator
 
 
 @pytest.fixture(scope="module")
