@@ -5,10 +5,10 @@ when no collection with the same name, bucket, path and CRS exists; when one doe
 and says how to adopt it (``import_id``). Within one provider process the search and the POST
 of one spec run one at a time, so twin resources of one program make one collection. After a
 POST whose outcome is unknown it looks for the collection that POST made instead of POSTing
-again. Create is transactional: when it
-raises, nothing it made is left on the service (a collection adopted with ``import_id`` is
-left as it was). Update applies each changed input as its
-:class:`~pulumi_zarr.schema.OnChange` says.
+again. Create is transactional: when it raises, nothing it made is left on the service (a
+collection adopted with ``import_id`` is left as it was). Update applies each changed input as
+its :class:`~pulumi_zarr.schema.OnChange` says. A collection not found on another deployment or
+as another client than the state records is reported, never dropped or counted as deleted.
 
 Every step has an overall deadline: create and re-ingest ``ingestion_timeout_seconds``, the
 others one request's budget. Past it, one request timeout more is left for cleaning up.
