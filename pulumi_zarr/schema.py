@@ -351,13 +351,13 @@ class ZarrCollectionOutputs(BaseModel):
         "collection."
     )
     base_url: str | None = Field(
-        None,
+        default=None,
         description="The deployment (sentinelhub:baseUrl) the collection is managed on, "
         "recorded by the provider: a later call that does not find it there says so instead "
         "of dropping it.",
     )
     client_id: str | None = Field(
-        None,
+        default=None,
         description="The OAuth client (sentinelhub:clientId) the collection is managed as, "
         "recorded by the provider like base_url.",
     )
