@@ -359,7 +359,7 @@ class ZarrCollectionOutputs(BaseModel):
     client_id: str | None = Field(
         default=None,
         description="The OAuth client (sentinelhub:clientId) the collection is managed as, "
-        "recorded by the provider like base_url.",
+        "recorded by the provider with the deployment.",
     )
 
     @classmethod
