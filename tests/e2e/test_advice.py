@@ -66,7 +66,9 @@ def test_after_a_change_of_base_url_the_collection_is_neither_dropped_nor_made_a
     assert stack.destroy(ok=False).code != 0
     assert api.get(held) is not None
 
-    stack.configure({"sentinelhub:baseUrl": emu.url})  # pointed back: all is as it was
+    stack.configure({"sentinelhub:baseUrl": emu.url})  # pointed back: the up goes through
+    stack.up()
+    assert api.get(held)["name"] == name + " renamed"
     stack.destroy()
     assert api.get(held) is None
 
