@@ -74,7 +74,8 @@ def test_after_a_change_of_base_url_the_collection_is_neither_dropped_nor_made_a
 
 
 def test_a_state_from_before_the_record_shows_no_change(stack_factory, emu, api):
-    """A state written before base_url and client_id were recorded: no change at preview."""
+    """A state written before base_url and client_id were recorded: no change at preview or
+    refresh, and the refresh records them."""
     name = unique("legacy")
     stack = stack_factory()
     stack.collections({"cube": spec(name)})
@@ -89,5 +90,8 @@ def test_a_state_from_before_the_record_shows_no_change(stack_factory, emu, api)
     assert "base_url" not in json.dumps(stack.export())
     shown = stack.preview("--diff").stdout
     assert "2 unchanged" in shown and "base_url" not in shown, shown
+    assert "2 unchanged" in stack.refresh("--diff").stdout
+    [cube] = stack.resources()
+    assert cube["outputs"]["base_url"] == emu.url and cube["outputs"]["client_id"] == CLIENT_ID
     stack.destroy()
     assert collections_named(api, name) == []
