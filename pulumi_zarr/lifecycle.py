@@ -2,12 +2,15 @@
 
 Create never makes a second collection. The API has no idempotency key, so it POSTs only
 when no collection with the same name, bucket, path and CRS exists; when one does, it stops
-and says how to adopt it (``import_id``). After a POST whose outcome is unknown it looks for
-the collection that POST made instead of POSTing again. Create is transactional: when it
-raises, nothing it made is left on the service (a collection adopted with ``import_id`` is
-left as it was), unless the engine that asked for it is gone: then no state would record the
-DELETE, and the collection stays for the rerun to adopt (:mod:`.engine_watch`). Update
-applies each changed input as its :class:`~pulumi_zarr.schema.OnChange` says.
+and says how to adopt it (``import_id``). Within one provider process the search and the POST
+of one spec run one at a time, so twin resources of one program make one collection. After a
+POST whose outcome is unknown it looks for the collection that POST made instead of POSTing
+again. Create is transactional: when it raises, nothing it made is left on the service (a
+collection adopted with ``import_id`` is left as it was), unless the engine that asked for it
+is gone: then no state would record the DELETE, and the collection stays for the rerun to adopt
+(:mod:`.engine_watch`). Update applies each changed input as its
+:class:`~pulumi_zarr.schema.OnChange` says. A collection not found on another deployment or as
+another client than the state records is reported, never dropped or counted as deleted.
 
 Every step has an overall deadline: create and re-ingest ``ingestion_timeout_seconds``, the
 others one request's budget. Past it, one request timeout more is left for cleaning up.
@@ -17,8 +20,9 @@ from __future__ import annotations
 
 import contextlib
 import shlex
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .client import ZarrClient
@@ -39,6 +43,7 @@ from .errors import (
 from .models import Collection, CollectionCreate, Status
 from .polling import poll_interval, wait_until_final
 from .schema import (
+    PLACE_FIELDS,
     SERVICE_FIELDS,
     OnChange,
     ZarrCollectionInputs,
@@ -61,9 +66,15 @@ def array_names(client: ZarrClient, collection: Collection) -> list[str]:
 
 
 def outputs(client: ZarrClient, collection: Collection) -> dict[str, Any]:
-    """The resource outputs of ``collection`` (array names fetched when it is ingested)."""
+    """The resource outputs of ``collection`` (array names fetched when it is ingested), with
+    the deployment and client it is managed through."""
     names = array_names(client, collection)
-    return ZarrCollectionOutputs.from_service(collection, names).model_dump(mode="json")
+    service = ZarrCollectionOutputs.from_service(collection, names).model_dump(mode="json")
+    return {**service, **_place(client)}
+
+
+def _place(client: ZarrClient) -> dict[str, str]:
+    return {field: getattr(client.settings, field) for field in PLACE_FIELDS}
 
 
 def service_inputs(collection: Collection) -> dict[str, Any]:
@@ -93,6 +104,49 @@ def _identical(client: ZarrClient, spec: CollectionCreate) -> list[Collection]:
 #: How many collections a message names; it says how many more there are.
 LISTED = 5
 
+#: What to do about a twin resource of one program.
+_TWIN = (
+    "Two resources cannot manage one collection: remove the duplicate resource from the "
+    "program (adding import_id to it would make both manage it)."
+)
+
+#: Collections this provider process knows this stack holds: made or adopted here, or read,
+#: diffed or updated in this run. Advice never tells to adopt or delete one of them.
+_held: set[str] = set()
+_creating: dict[tuple[str, ...], threading.Lock] = {}
+_creating_guard = threading.Lock()
+
+
+def hold(collection_id: str) -> None:
+    """Note that this stack holds ``collection_id`` (its state has it)."""
+    _held.add(collection_id.lower())
+
+
+def _release(collection_id: str) -> None:
+    _held.discard(collection_id.lower())
+
+
+def _is_held(collection: Collection) -> bool:
+    return collection.id.lower() in _held
+
+
+@contextlib.contextmanager
+def _one_at_a_time(client: ZarrClient, spec: CollectionCreate, until: float) -> Iterator[None]:
+    """Hold the create of ``spec`` (on this deployment, as this client) for this process: a
+    twin resource waits, then finds what this one made."""
+    key = (*_place(client).values(), *(str(getattr(spec, f)) for f in SERVICE_FIELDS))
+    with _creating_guard:
+        lock = _creating.setdefault(key, threading.Lock())
+    if not lock.acquire(timeout=max(until - time.monotonic(), 0.0)):
+        raise ZarrCollectionError(
+            f"creating {describe(spec)}: another resource of this program is creating a "
+            f"collection with the same name, bucket, path and CRS. {_TWIN} Nothing was created."
+        )
+    try:
+        yield
+    finally:
+        lock.release()
+
 
 def _ids(found: list[Collection]) -> str:
     """The first :data:`LISTED` of ``found`` (namesakes) with their ids, and how to list all."""
@@ -108,23 +162,53 @@ def _ids(found: list[Collection]) -> str:
     )
 
 
-def _exists(client: ZarrClient, spec: CollectionCreate, found: list[Collection]) -> Exception:
+#: Why a collection found on the service is not simply adopted or deleted.
+_OTHER_STACK = (
+    "adopted in two stacks, a `pulumi destroy` of one deletes it under the other, and "
+    "deleting it breaks the stack that manages it"
+)
+
+
+def _advice(client: ZarrClient, found: list[Collection], adopt: bool = True) -> str:
+    """What to do about identical collections no resource of this run holds: they may belong
+    to another stack, so check before adopting (``adopt``) or deleting any."""
     url = f"{client.settings.api_url}/collections"
-    if len(found) == 1:
-        first = found[0]
-        return ZarrCollectionError(
-            f"{describe(spec)} already exists: collection {_ids(found)} has the same "
-            "name, bucket, path and CRS. Nothing was created, so that there are never two. "
-            f'To manage it with this resource, add import_id="{first.id}" to its inputs and '
-            f"run `pulumi up` again; if it is not wanted, delete it (DELETE {url}/{first.id}) "
-            "first."
+    if adopt and len(found) == 1:
+        one = found[0].id
+        return (
+            f"It may belong to another stack ({_OTHER_STACK}): check first, with `pulumi stack "
+            f"export | grep {one}` in your other stacks of this account, or by its created "
+            f'time. If no stack manages it, add import_id="{one}" to this resource\'s inputs '
+            "and run `pulumi up` again; if it is not wanted, delete it (DELETE "
+            f"{url}/{one}) first."
         )
-    return ZarrCollectionError(
-        f"{describe(spec)} already exists {len(found)} times: {_ids(found)} have the "
-        "same name, bucket, path and CRS. Nothing was created. Keep one: add "
-        f'import_id="<its id>" to this resource\'s inputs and delete the others (DELETE '
-        f"{url}/<id>), then run `pulumi up` again."
+    which = ("Each" if len(found) > 1 else "It") if adopt else "The others"
+    adopting = 'adopting one (import_id="<its id>") or ' if adopt else ""
+    return (
+        f"{which} may belong to another stack ({_OTHER_STACK}): before {adopting}deleting any "
+        f"(DELETE {url}/<id>), check that no stack manages it, with `pulumi stack export | "
+        "grep <id>` in each stack of this account, or by the created times in `pulumi-zarr "
+        f"collections list`.{' Then run `pulumi up` again.' if adopt else ''}"
     )
+
+
+def _exists(client: ZarrClient, spec: CollectionCreate, found: list[Collection]) -> Exception:
+    held = [c for c in found if _is_held(c)]
+    others = [c for c in found if not _is_held(c)]
+    times = f" {len(found)} times" if len(found) > 1 else ""
+    said = [
+        f"{describe(spec)} already exists{times}: {_ids(found)} "
+        f"{'has' if len(found) == 1 else 'have'} the same name, bucket, path and CRS. "
+        "Nothing was created, so that there are never two."
+    ]
+    if held:
+        said.append(
+            f"Another resource of this stack holds {', '.join(c.id for c in held)} (made, "
+            f"adopted or read in this same run). {_TWIN}"
+        )
+    if others:
+        said.append(_advice(client, others, adopt=not held))
+    return ZarrCollectionError(" ".join(said))
 
 
 def _find_made(
@@ -149,8 +233,7 @@ def _find_made(
                 f"creating {describe(spec)}: the POST got no usable answer ({_cause(lost)}), "
                 f"and meanwhile {len(made)} collections with the same name, bucket, path and CRS "
                 f"appeared: {_ids(made)}. Another program is creating the same "
-                "collection. None was adopted and nothing was deleted: keep one with "
-                'import_id="<its id>" and delete the others.'
+                "collection. None was adopted and nothing was deleted. " + _advice(client, made)
             )
         if last:
             break
@@ -168,7 +251,14 @@ def _find_made(
 
 def _post(client: ZarrClient, spec: CollectionCreate, until: float) -> Collection:
     """POST the collection unless an identical one exists; if the outcome is unknown, find
-    the one the POST made (never a second POST)."""
+    the one the POST made (never a second POST). One spec at a time in this process."""
+    with _one_at_a_time(client, spec, until):
+        made = _post_alone(client, spec, until)
+        hold(made.id)  # before a twin waiting for the lock searches
+        return made
+
+
+def _post_alone(client: ZarrClient, spec: CollectionCreate, until: float) -> Collection:
     try:
         with client.deadline(until):
             existing = _identical(client, spec)
@@ -202,6 +292,7 @@ def _discard(client: ZarrClient, collection: Collection, reason: str) -> ZarrCol
             "that started this provider no longer answers, so no state would record its "
             "deletion. The next `pulumi up` finds it and says how to adopt it (import_id)."
         )
+    _release(collection.id)
     try:
         client.delete(collection.id)
     except NotFound:
@@ -310,6 +401,7 @@ def _adopt(
     if collection.name != inputs.name:
         client.rename(collection_id, inputs.name)
         collection = client.get(collection_id)
+    hold(collection_id)
     return collection_id, outputs(client, collection)
 
 
@@ -337,19 +429,48 @@ def reingest(client: ZarrClient, collection_id: str, inputs: ZarrCollectionInput
     return collection
 
 
+def _moved(
+    client: ZarrClient, collection_id: str, props: Mapping[str, Any]
+) -> ZarrCollectionError | None:
+    """The error for ``collection_id``, not found, when the state records another deployment
+    or client than the current settings: the collection is likely still there (None: the
+    same, or a state from before they were recorded)."""
+    now = _place(client)
+    then = {field: props.get(field) for field in PLACE_FIELDS}
+    if all(then[field] in (None, now[field]) for field in PLACE_FIELDS):
+        return None
+    name = props.get("name")
+    what = f"Zarr collection {name!r} ({collection_id})" if name else f"collection {collection_id}"
+    return ZarrCollectionError(
+        f"{what} is not found on {now['base_url']} as client {now['client_id']}, but it was "
+        f"created on {then['base_url'] or now['base_url']} as client "
+        f"{then['client_id'] or now['client_id']}: this stack now points elsewhere. Check "
+        "sentinelhub:baseUrl, the credentials (sentinelhub:clientId, SH_* variables) and the "
+        "profile before anything else: a `pulumi refresh` now would drop it from the state, "
+        "and the next `pulumi up` would create a second one on the new deployment, leaving "
+        "the original outside Pulumi. Nothing was changed, and the state keeps it. If it "
+        "really is gone, `pulumi state delete <its URN>` forgets it."
+    )
+
+
 def read(
     client: ZarrClient, collection_id: str, props: Mapping[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """(inputs, outputs) of the collection as it is now; None when it is gone.
 
     The provider's own options come from ``props`` (the state on refresh, the program on
-    import); the fields the service stores come from the service, so drift shows.
+    import); the fields the service stores come from the service, so drift shows. Not found
+    on another deployment or as another client than the state records is an error, not gone.
     """
     with _deadline(client, client.http.request_budget):
         try:
             collection = client.get(collection_id)
         except NotFound:
+            moved = _moved(client, collection_id, props)
+            if moved:
+                raise moved from None
             return None
+        hold(collection_id)
         inputs = {**provider_options(props), **service_inputs(collection)}
         return inputs, {**inputs, **outputs(client, collection)}
 
@@ -375,18 +496,29 @@ def update(
                     reingest(client, collection_id, inputs)
             collection = client.get(collection_id)
         except NotFound:
+            moved = _moved(client, collection_id, old_inputs)
+            if moved:
+                raise moved from None
             raise ZarrCollectionError(
                 f"{describe(inputs)} ({collection_id}) no longer exists on the service. Run "
                 "`pulumi refresh` to drop it from the state; the next `pulumi up` creates it "
                 "again."
             ) from None
+        hold(collection_id)
         return outputs(client, collection)
 
 
-def delete(client: ZarrClient, collection_id: str) -> None:
-    """DELETE; a collection that is already gone counts as deleted."""
-    with _deadline(client, client.http.request_budget), contextlib.suppress(NotFound):
-        client.delete(collection_id)
+def delete(client: ZarrClient, collection_id: str, props: Mapping[str, Any]) -> None:
+    """DELETE; a collection that is already gone counts as deleted, unless the state records
+    another deployment or client than the current settings (then it is likely still there)."""
+    with _deadline(client, client.http.request_budget):
+        try:
+            client.delete(collection_id)
+        except NotFound:
+            moved = _moved(client, collection_id, props)
+            if moved:
+                raise moved from None
+    _release(collection_id)
 
 
 def find_by_name(client: ZarrClient, name: str) -> Collection:

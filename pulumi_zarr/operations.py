@@ -98,9 +98,17 @@ class Operations:
         return inputs, failures
 
     @staticmethod
-    def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[str], list[str]]:
-        """(the inputs that changed, those of them whose change replaces the collection)."""
+    def diff(
+        olds: Mapping[str, Any], news: Mapping[str, Any], collection_id: str | None = None
+    ) -> tuple[list[str], list[str]]:
+        """(the inputs that changed, those of them whose change replaces the collection).
+        ``collection_id``: the collection of the state diffed (this stack holds it)."""
         from .schema import OnChange, changed_fields, on_change
+
+        if collection_id:
+            from .lifecycle import hold
+
+            hold(collection_id)
 
         changed = changed_fields(olds, news)
         return changed, [field for field in changed if on_change(field) is OnChange.REPLACE]
@@ -134,4 +142,4 @@ class Operations:
     def delete(self, collection_id: str, props: Mapping[str, Any]) -> None:
         from . import lifecycle
 
-        lifecycle.delete(self.client(props), collection_id)
+        lifecycle.delete(self.client(props), collection_id, props)

@@ -103,8 +103,8 @@ class ZarrCollectionProvider(ResourceProvider):
         return CheckResult(wrap(inputs, secret), [CheckFailure(*f) for f in failures])
 
     @_reported
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed, replaces = self._ops.diff(unwrap(olds)[0], unwrap(news)[0])
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed, replaces = self._ops.diff(unwrap(olds)[0], unwrap(news)[0], id_)
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
     @_reported

@@ -99,6 +99,8 @@ class ZarrCollectionProperties:
     bands: pulumi.Output[dict[str, dict[str, Any]] | None]
     max_meters_per_pixel: pulumi.Output[float | None]
     data_type: pulumi.Output[str]
+    base_url: pulumi.Output[str | None]
+    client_id: pulumi.Output[str | None]
 
     @overload
     def __init__(

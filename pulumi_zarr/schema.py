@@ -350,6 +350,17 @@ class ZarrCollectionOutputs(BaseModel):
         description="`zarr-<id>`: the `input.data.type` of Process API requests for this "
         "collection."
     )
+    base_url: str | None = Field(
+        default=None,
+        description="The deployment (sentinelhub:baseUrl) the collection is managed on, "
+        "recorded by the provider: a later call that does not find it there says so instead "
+        "of dropping it.",
+    )
+    client_id: str | None = Field(
+        default=None,
+        description="The OAuth client (sentinelhub:clientId) the collection is managed as, "
+        "recorded by the provider with the deployment.",
+    )
 
     @classmethod
     def from_service(cls, collection: Collection, array_names: list[str]) -> ZarrCollectionOutputs:
@@ -374,3 +385,5 @@ class ZarrCollectionOutputs(BaseModel):
 
 
 OUTPUT_FIELDS: tuple[str, ...] = tuple(ZarrCollectionOutputs.model_fields)
+#: Outputs that record where the collection is managed (not from the service).
+PLACE_FIELDS: tuple[str, ...] = ("base_url", "client_id")

@@ -45,7 +45,13 @@ def is_wire_name(name: str) -> bool:
 
 @cache
 def _snake_names() -> re.Pattern[str]:
-    renamed = sorted((f for w, f in _fields().items() if w != f), key=len, reverse=True)
+    from ..schema import PLACE_FIELDS  # also settings' names ("missing: client_id"): kept
+
+    renamed = sorted(
+        (f for w, f in _fields().items() if w != f and f not in PLACE_FIELDS),
+        key=len,
+        reverse=True,
+    )
     return re.compile(r"\b(" + "|".join(map(re.escape, renamed)) + r")\b")
 
 

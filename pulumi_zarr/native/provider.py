@@ -157,7 +157,9 @@ class NativeProvider(Provider):
     async def diff(self, request: DiffRequest) -> DiffResponse:
         olds, _ = from_wire(request.old_state)
         news, _ = from_wire(request.new_inputs)
-        changed, replaces = await self._run(request.urn, self._ops.diff, olds, news)
+        changed, replaces = await self._run(
+            request.urn, self._ops.diff, olds, news, request.resource_id
+        )
         detailed = _detailed(changed, replaces, olds, news)
         # written by the dynamic resource (moved here by an alias): an update rewrites it in
         # wire names, without `__provider` (the diff shows that one, when it is there)
