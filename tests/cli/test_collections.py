@@ -4,10 +4,13 @@ shared flags before or after the subcommand, exit statuses and their messages.""
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pytest
 from emulator.helpers import ingest
+
+from cli.helpers import run_command
 
 SKIPS_ARRAY = {"overrides": {"small": {"dtype": "i2"}}}  # ingested, 'small' skipped (rule 5)
 CROSSES_POLE = {"y_values": [90.0, 89.99, 89.98]}  # ingestion FAILED (rule 8)
@@ -173,3 +176,17 @@ def test_version(run):
 
     code, out, _ = run("--version")
     assert (code, out) == (0, f"pulumi-zarr {version('pulumi-zarr')}\n")
+
+
+def test_a_closed_output_ends_quietly(url, deployed):
+    """``collections list --json | head``: the reader is gone before anything is written."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = run_command(
+            "collections", "list", "--json", "--base-url", url, "--client-id", "local",
+            stdout=write_end,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (1, "")
