@@ -109,3 +109,9 @@ def test_an_output_that_cannot_be_written_exits_2_before_any_request(
     )
     assert "Traceback" not in done.stderr
     assert emulator.control.stats()["requests"] == {}
+
+
+def test_a_failed_write_exits_2_in_one_line(url, two, run):
+    code, out, err = run("import-file", f"cube={two[0]['id']}", "-o", "/dev/full", *flags(url))
+    assert (code, out) == (2, "")
+    assert err == "pulumi-zarr: cannot write /dev/full: No space left on device\n"
