@@ -7,8 +7,9 @@
 * ``pulumi-zarr import-file NAME=ID …`` — a ``pulumi import --file`` document that adopts
   existing collections as dynamic ``ZarrCollection`` resources.
 
-Exit status: 0 ok; 1 findings (rule violations) or an error answer of the API; 2 a usage error,
-bad configuration or a missing optional extra (the message says what to fix or install).
+Exit status: 0 ok; 1 findings (rule violations) or an error answer of the API (or the output was
+closed early, as by ``| head``: quietly); 2 a usage error, bad configuration or a missing optional
+extra (the message says what to fix or install).
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from typing import Any
 
 from .errors import ConfigurationError, MissingExtra, ZarrApiError
 from .settings import PREFLIGHT_SOURCES, SOURCES, Settings, preflight_sources
+from .terminal import printable, unsafe_characters
 
 PROG = "pulumi-zarr"
-#: Exit statuses.
+#: Exit statuses; CLOSED: the output was closed early (Python's status on EPIPE).
 OK, FINDINGS, USAGE = 0, 1, 2
+CLOSED = 1
 
 #: Flags that work before or after the subcommand: dest -> default. Each is defined once in
 #: :func:`_shared_flags` and accepted by the commands that use it.
@@ -84,7 +87,9 @@ def _one_line(value: Any) -> str:
 
 
 def _table(rows: Sequence[dict[str, str]], columns: Sequence[str]) -> str:
-    """Rows as aligned columns under upper-case headers (the last column is not padded)."""
+    """Rows as aligned columns under upper-case headers (the last column is not padded);
+    every cell is service text, shown :func:`~pulumi_zarr.terminal.printable`."""
+    rows = [{c: printable(r.get(c, "")) for c in columns} for r in rows]
     widths = [max([len(c), *(len(r.get(c, "")) for r in rows)]) for c in columns]
     lines = [[c.upper() for c in columns], *([r.get(c, "") for c in columns] for r in rows)]
     return "\n".join(
@@ -129,7 +134,7 @@ def _collection_text(wire: dict[str, Any]) -> str:
         "data type": f"zarr-{wire['id']}",
     }
     width = max(map(len, fields)) + 1
-    return "\n".join(f"{k + ':':<{width}} {v}".rstrip() for k, v in fields.items())
+    return "\n".join(f"{k + ':':<{width}} {printable(v)}".rstrip() for k, v in fields.items())
 
 
 def _array_row(wire: dict[str, Any]) -> dict[str, str]:
@@ -181,13 +186,36 @@ def _collections(args: argparse.Namespace) -> int:
 
 
 def _resource_pair(value: str) -> tuple[str, str]:
-    """``NAME=ID``: a Pulumi resource name and the id of the collection it adopts."""
+    """``NAME=ID``: a Pulumi resource name and the id of the collection it adopts. Pulumi takes
+    any non-empty name; one with a control character (a newline, an escape sequence) could not
+    be shown as it is, in Pulumi's output or ours, so it is refused."""
     name, sep, collection_id = value.partition("=")
     if not (sep and name and collection_id):
         raise argparse.ArgumentTypeError(
             f"expected NAME=COLLECTION_ID (the resource's name in the program), got {value!r}"
         )
+    unsafe = unsafe_characters(name)
+    if unsafe:
+        raise argparse.ArgumentTypeError(
+            f"resource name '{printable(name)}' holds control character(s) "
+            f"{', '.join(dict.fromkeys(unsafe))}: use a name without them (as in the program)"
+        )
     return name, collection_id
+
+
+def _output_file(value: str) -> str:
+    """``-o``: standard output (``-``), or a file in an existing folder; checked before any
+    request so that a bad path fails at once."""
+    if value == "-":
+        return value
+    path = os.path.abspath(value)
+    if os.path.isdir(path):
+        raise argparse.ArgumentTypeError(f"{value} is a folder: give the path of a file")
+    if not os.path.isdir(os.path.dirname(path)):
+        raise argparse.ArgumentTypeError(
+            f"no such folder: {os.path.dirname(value) or '.'} (create it first)"
+        )
+    return value
 
 
 def _import_file(args: argparse.Namespace) -> int:
@@ -208,8 +236,12 @@ def _import_file(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(text)
     else:
-        with open(args.output, "w", encoding="utf-8") as out:
-            out.write(text)
+        try:
+            with open(args.output, "w", encoding="utf-8") as out:
+                out.write(text)
+        except OSError as exc:
+            print(f"{PROG}: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return USAGE
         print(
             f"wrote {args.output}; next: pulumi import --file {args.output} --protect=false "
             "--generate-code=false, then declare the same resources in the program",
@@ -322,7 +354,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="the resource's name in the program, and the collection's id",
     )
     imp.add_argument(
-        "-o", "--output", default="-", help="the file to write (default: standard output)"
+        "-o",
+        "--output",
+        default="-",
+        type=_output_file,
+        help="the file to write (default: standard output)",
     )
 
     emu = command(
@@ -381,6 +417,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else USAGE
     try:
         code: int = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+    except BrokenPipeError:
+        # the reader went away (`| head`): stop quietly, as Python's docs say for SIGPIPE, and
+        # point stdout at /dev/null so that the flush at exit cannot fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return CLOSED
     except (MissingExtra, ConfigurationError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return USAGE

@@ -4,7 +4,9 @@ raises Python's own ``TypeError``/``ValueError``.
 
 API errors carry the HTTP method, the URL path, the status and the service's ``code`` and
 ``message`` — never a token, a client secret or a request body: every message is redacted
-when the error is made (:mod:`pulumi_zarr.redaction`), also text the service echoed.
+when the error is made (:mod:`pulumi_zarr.redaction`), also text the service echoed, and its
+control characters are shown escaped (:mod:`pulumi_zarr.terminal`): an ingestion error or a
+name from a bucket cannot send escape sequences to the terminal that shows the message.
 
 ::
 
@@ -33,16 +35,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .redaction import redact
+from .terminal import printable
 
 if TYPE_CHECKING:
     from .models import Collection
 
 
 class PulumiZarrError(Exception):
-    """Root of every error pulumi-zarr raises; its text never holds a registered secret."""
+    """Root of every error pulumi-zarr raises; its text never holds a registered secret nor a
+    raw control character."""
 
     def __init__(self, *args: object) -> None:
-        super().__init__(*(redact(a) if isinstance(a, str) else a for a in args))
+        super().__init__(*(printable(redact(a)) if isinstance(a, str) else a for a in args))
 
 
 class ConfigurationError(PulumiZarrError):

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigurationError, MissingExtra
+from .control import duration_problem
 
 #: Options whose value goes to :class:`~pulumi_zarr.emulator.app.Config` (the rest configure
 #: the server: --host, --port, --log-level). The parser's ``dest`` is the Config field.
@@ -35,10 +37,45 @@ def _folder(text: str) -> str:
     return text
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"expected a TCP port, 0 to 65535 (0: a free one), got {text!r}"
+        )
+    return port
+
+
+def _state_file(text: str) -> str:
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder: give the path of a file in it")
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"no such folder: {path.parent} (create it first)")
+    return text
+
+
+def _seconds(*, zero: bool) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        problem = duration_problem(value, zero=zero)
+        if problem:
+            raise argparse.ArgumentTypeError(f"{problem}, got {text!r}")
+        return value
+
+    return parse
+
+
 def add_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the emulator's options to ``parser`` (the one definition of them)."""
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
-    parser.add_argument("--port", type=int, default=8080, help="%(default)s; 0: a free port")
+    parser.add_argument("--port", type=_port, default=8080, help="%(default)s; 0: a free port")
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument(
         "--buckets",
@@ -63,7 +100,7 @@ def add_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--ingest-delay",
-        type=float,
+        type=_seconds(zero=True),
         default=1.0,
         metavar="SECONDS",
         help="time from create or re-ingest to a final status (%(default)s)",
@@ -71,12 +108,13 @@ def add_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument(
         "--state",
         dest="state_path",
+        type=_state_file,
         metavar="PATH",
         help="SQLite file keeping collections across restarts (default: in memory)",
     )
     parser.add_argument(
         "--token-ttl",
-        type=float,
+        type=_seconds(zero=False),
         default=3600.0,
         metavar="SECONDS",
         help="lifetime of issued tokens (%(default)s)",
@@ -129,7 +167,12 @@ def serve(args: argparse.Namespace) -> int:
                 print(f"{LISTENING}{self.url}", flush=True)
 
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    app = EmulatorApp(Config(**config_values(args)))
+    try:
+        app = EmulatorApp(Config(**config_values(args)))
+    except sqlite3.Error as exc:
+        raise ConfigurationError(
+            f"cannot keep the state in {args.state_path}: {exc}; give another --state file"
+        ) from None
     try:
         sock = bind(args.host, args.port)
     except OSError as exc:

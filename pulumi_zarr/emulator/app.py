@@ -32,7 +32,7 @@ from ..models import (
 from . import paging
 from .auth import OAuthError, Principal, TokenIssuer
 from .buckets import Buckets, bucket_problem, path_problem
-from .control import ADMIN_PREFIX, Control
+from .control import ADMIN_PREFIX, Control, check_duration
 from .database import Database, Row
 from .errors import ApiError, error_body
 from .ingestion import Ingestor
@@ -71,6 +71,10 @@ class Config:
     ingest_delay: float = 1.0
     state_path: str | Path | None = None
     token_ttl: float = 3600.0
+
+    def __post_init__(self) -> None:
+        self.ingest_delay = check_duration("ingest_delay", self.ingest_delay)
+        self.token_ttl = check_duration("token_ttl", self.token_ttl, zero=False)
 
 
 class EmulatorApp:

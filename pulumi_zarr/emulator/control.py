@@ -19,6 +19,23 @@ from typing import Any
 ADMIN_PREFIX = "/_emulator"
 
 
+def duration_problem(value: float, *, zero: bool = True) -> str | None:
+    """What is wrong with ``value`` as a number of seconds (None: nothing). NaN, infinities and
+    negative numbers are refused (a NaN delay made every later POST fail); 0 only if ``zero``."""
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero):
+        return f"must be a finite number of seconds, {'0 or more' if zero else 'above 0'}"
+    return None
+
+
+def check_duration(what: str, value: float, *, zero: bool = True) -> float:
+    """``value`` (as a float) if it is a valid number of seconds; else a ValueError naming
+    ``what``."""
+    problem = duration_problem(float(value), zero=zero)
+    if problem:
+        raise ValueError(f"{what} {problem}, got {value!r}")
+    return float(value)
+
+
 #: Placeholders a fault's ``body`` may hold, replaced per request: what the service would
 #: echo (the request's Authorization header, its body) and how often the rule has applied.
 BODY_PLACEHOLDERS = ("{{authorization}}", "{{request_body}}", "{{n}}")
@@ -64,8 +81,12 @@ class FaultRule:
             raise ValueError("status must be an HTTP status code")
         if self.times == 0 or self.times < -1:
             raise ValueError("times must be positive or -1 (forever)")
-        if self.repeat < 1 or self.drip < 0 or self.delay < 0:
-            raise ValueError("repeat must be at least 1; drip and delay not negative")
+        if self.repeat < 1:
+            raise ValueError("repeat must be at least 1")
+        self.drip, self.delay = (
+            check_duration("drip", self.drip),
+            check_duration("delay", self.delay),
+        )
         if self.reroute is not None and not self.reroute.startswith("/"):
             raise ValueError("reroute must be a path starting with '/'")
         re.compile(self.path)
@@ -157,8 +178,9 @@ class Control:
     # rate limit
     def set_rate_limit(self, max_requests: int | None, window: float = 60.0) -> None:
         """At most ``max_requests`` per ``window`` seconds per client (None: unlimited)."""
+        window = check_duration("window", window, zero=False)
         with self._lock:
-            self._rate = None if max_requests is None else (int(max_requests), float(window))
+            self._rate = None if max_requests is None else (int(max_requests), window)
             self._hits.clear()
 
     def rate_limit_hit(self, client: str) -> int | None:

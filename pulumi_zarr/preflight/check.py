@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ..crs import CRS_EPSG_4326
 from ..errors import NoGroup, StorageError
 from ..settings import source_text
+from ..terminal import printable
 from .zarr_store import close_store, open_group, open_location
 
 if TYPE_CHECKING:
@@ -45,9 +46,12 @@ class Report:
         }
 
     def text(self) -> str:
-        """A readable report, one line per violation."""
+        """A readable report, one line per violation (names from the store shown
+        :func:`~pulumi_zarr.terminal.printable`)."""
         if self.ok:
-            return f"{self.location}: OK, arrays {', '.join(self.arrays)} would be ingested"
+            return printable(
+                f"{self.location}: OK, arrays {', '.join(self.arrays)} would be ingested"
+            )
         outcome = (
             "ingestion would FAIL"
             if self.fails
@@ -55,7 +59,7 @@ class Report:
         )
         lines = [f"{self.location}: {len(self.violations)} violation(s), {outcome}"]
         lines += [f"  {v.line()}" for v in self.violations]
-        return "\n".join(lines)
+        return "\n".join(map(printable, lines))
 
 
 def collection_location(s3_bucket: str, path: str, buckets_dir: str | None = None) -> str:
@@ -141,4 +145,5 @@ def collection_findings(
             f"{source_text('s3_endpoint')}), or set preflight='off'"
         )
         return Findings(location, [reason], readable=False)
-    return Findings(location, [f"preflight: {location}: {v.line()}" for v in report.violations])
+    lines = [printable(f"preflight: {location}: {v.line()}") for v in report.violations]
+    return Findings(location, lines)

@@ -65,6 +65,8 @@ def open_location(location: str, s3_endpoint: str | None = None) -> Any:
     if location.startswith("s3://"):
         return s3_store(*split_s3(location), s3_endpoint)
     folder = Path(location.removeprefix("file://"))
+    if folder.exists() and not folder.is_dir():
+        raise StorageError(f"{location} is a file, not a folder: give the Zarr group's folder")
     if not folder.is_dir():
         raise StorageError(f"no such folder: {location}")
     zarr = _zarr()

@@ -4,11 +4,14 @@ shared flags before or after the subcommand, exit statuses and their messages.""
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pytest
 from emulator.helpers import ingest
 from harness.fixtures import CLIENT_ID, PLANTED_SECRET, WIDE_COLLECTIONS
+
+from cli.helpers import run_command
 
 SKIPS_ARRAY = {"overrides": {"small": {"dtype": "i2"}}}  # ingested, 'small' skipped (rule 5)
 CROSSES_POLE = {"y_values": [90.0, 89.99, 89.98]}  # ingestion FAILED (rule 8)
@@ -196,3 +199,17 @@ def test_list_collections_whose_pages_are_larger_than_the_answer_cap(
     rows = [line.split()[1:4] for line in out.splitlines()[1:]]
     expected = [["Wide", "cube", str(n)] for n in range(WIDE_COLLECTIONS)]
     assert sorted(rows) == sorted(expected)
+
+
+def test_a_closed_output_ends_quietly(url, deployed):
+    """``collections list --json | head``: the reader is gone before anything is written."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = run_command(
+            "collections", "list", "--json", "--base-url", url, "--client-id", "local",
+            stdout=write_end,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (1, "")

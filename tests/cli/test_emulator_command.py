@@ -7,13 +7,13 @@ import dataclasses
 import json
 import re
 import socket
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from cli.helpers import command, run_command
 from pulumi_zarr import cli
 from pulumi_zarr.emulator import __main__ as emulator_main
 from pulumi_zarr.emulator.app import Config
@@ -29,6 +29,9 @@ EVERY_OPTION = [
 
 def every_option(directory: Path) -> list[str]:
     return [a.format(dir=directory) for a in EVERY_OPTION]
+
+
+NOT_SECONDS = ("nan", "inf", "-1", "x")
 
 
 def emulator_flags() -> set[str]:
@@ -91,7 +94,7 @@ def test_the_readme_names_every_option():
         (["--buckets", ".", "--s3-endpoint", "http://127.0.0.1:9"], "not allowed with argument"),
         (["--buckets", ".", "--client", "nocolon"], "argument --client: expected ID:SECRET"),
         (["--buckets", "/no/such/dir"], "argument --buckets: no such folder: /no/such/dir"),
-        (["--buckets", ".", "--port", "x"], "argument --port: invalid int value: 'x'"),
+        (["--buckets", ".", "--port", "x"], "argument --port: expected a TCP port, 0 to 65535"),
     ],
 )
 def test_usage_errors_exit_2(capsys, argv, says):
@@ -99,18 +102,74 @@ def test_usage_errors_exit_2(capsys, argv, says):
     assert says in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [
+        *((flag, value) for flag in ("--ingest-delay", "--token-ttl") for value in NOT_SECONDS),
+        ("--token-ttl", "0"),
+    ],
+)
+def test_a_delay_or_ttl_that_is_not_a_duration_is_a_usage_error(capsys, flag, value):
+    with pytest.raises(SystemExit) as exited:  # the parse (shared by both commands) refuses it
+        emulator_main.parser().parse_args(["--buckets", ".", flag, value])
+    allowed = "0 or more" if flag == "--ingest-delay" else "above 0"
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        f"error: argument {flag}: must be a finite number of seconds, {allowed}, got '{value}'\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (
+            ["--port", "99999"],
+            "argument --port: expected a TCP port, 0 to 65535 (0: a free one), got '99999'",
+        ),
+        (
+            ["--state", "{dir}/missing/s.db"],
+            "argument --state: no such folder: {dir}/missing (create it first)",
+        ),
+        (
+            ["--state", "{dir}"],
+            "argument --state: {dir} is a folder: give the path of a file in it",
+        ),
+    ],
+)
+def test_the_command_refuses_a_bad_port_or_state_file_without_a_traceback(tmp_path, argv, says):
+    argv = [a.format(dir=tmp_path) for a in argv]
+    done = run_command("emulator", "--buckets", str(tmp_path), *argv)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines()[-1] == "pulumi-zarr emulator: error: " + says.format(
+        dir=tmp_path
+    )
+    assert "Traceback" not in done.stderr
+
+
+def test_a_state_file_that_is_not_a_database_exits_2(tmp_path, buckets_dir):
+    (tmp_path / "notes.txt").write_text("not a database, " * 100)
+    done = run_command(
+        "emulator",
+        "--buckets",
+        str(buckets_dir),
+        "--state",
+        str(tmp_path / "notes.txt"),
+        "--port",
+        "0",
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"pulumi-zarr: cannot keep the state in {tmp_path / 'notes.txt'}: file is not a database; "
+        "give another --state file\n"
+    )
+
+
 def test_a_busy_port_exits_2_saying_what_to_change(buckets_dir):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        argv = ["emulator", "--buckets", str(buckets_dir), "--port", str(port)]
-        done = subprocess.run(
-            [sys.executable, "-m", "pulumi_zarr.cli", *argv],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        done = run_command("emulator", "--buckets", str(buckets_dir), "--port", str(port))
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.endswith(
         f"pulumi-zarr: cannot listen on 127.0.0.1 port {port}: Address already in use; choose "
@@ -133,10 +192,8 @@ def test_without_the_extra_says_what_to_install(capsys, monkeypatch, tmp_path, e
 
 
 def test_the_console_script_serves_with_every_option(tmp_path, buckets_dir, capsys, monkeypatch):
-    script = Path(sys.executable).with_name("pulumi-zarr")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "pulumi_zarr.cli"]
     emulator = EmulatorProcess()
-    emulator.argv = [*command, "emulator", *every_option(buckets_dir)]  # instead of -m …emulator
+    emulator.argv = [*command(), "emulator", *every_option(buckets_dir)]  # not -m …emulator
     with emulator:
         monkeypatch.setenv("SH_CLIENT_SECRET", "b-secret")
         assert (

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from emulator.helpers import ingest
 
+from cli.helpers import run_command
 from pulumi_zarr.import_file import resource_type
 
 PROVIDER_KEY = "__provider"
@@ -74,6 +75,11 @@ def test_a_collection_that_does_not_exist_exits_1_and_writes_nothing(url, two, r
         (["=" + MISSING], "expected NAME=COLLECTION_ID"),
         ([f"a={MISSING}", f"a={MISSING}"], "resource name(s) given twice: a"),
         (["a=not-an-id"], "collection id"),
+        ([f"two\nlines={MISSING}"], r"resource name 'two\nlines' holds control character(s) \n"),
+        (
+            [f"\x1b[2Jcube={MISSING}"],
+            r"resource name '\x1b[2Jcube' holds control character(s) \x1b",
+        ),
     ],
 )
 def test_usage_errors_exit_2_before_any_request(url, run, emulator, argv, said):
@@ -81,3 +87,31 @@ def test_usage_errors_exit_2_before_any_request(url, run, emulator, argv, said):
     code, _, err = run("import-file", *argv, *flags(url))
     assert code == 2 and said in err, err
     assert emulator.control.stats()["requests"] == {}
+
+
+@pytest.mark.parametrize(
+    ("output", "said"),
+    [
+        ("{dir}/missing/import.json", "no such folder: {dir}/missing (create it first)"),
+        ("{dir}", "{dir} is a folder: give the path of a file"),
+    ],
+)
+def test_an_output_that_cannot_be_written_exits_2_before_any_request(
+    url, two, emulator, tmp_path, output, said
+):
+    emulator.control.reset_stats()
+    target = output.format(dir=tmp_path)
+    done = run_command("import-file", f"cube={two[0]['id']}", "-o", target, *flags(url))
+    assert (done.returncode, done.stdout) == (2, "")
+    last = done.stderr.splitlines()[-1]
+    assert last == "pulumi-zarr import-file: error: argument -o/--output: " + said.format(
+        dir=tmp_path
+    )
+    assert "Traceback" not in done.stderr
+    assert emulator.control.stats()["requests"] == {}
+
+
+def test_a_failed_write_exits_2_in_one_line(url, two, run):
+    code, out, err = run("import-file", f"cube={two[0]['id']}", "-o", "/dev/full", *flags(url))
+    assert (code, out) == (2, "")
+    assert err == "pulumi-zarr: cannot write /dev/full: No space left on device\n"

@@ -39,7 +39,7 @@ def test_a_create_searches_pages_larger_than_the_cap(wide_emulator, wide_client)
         # the page of 100 (~10 MiB) left unread, then four pages of 25 (~2.5 MiB)
         assert count_requests(wide_emulator, "GET", "/collections") == 5
     finally:
-        lifecycle.delete(wide_client, collection_id)
+        lifecycle.delete(wide_client, collection_id, {})
 
 
 def test_an_answer_too_large_even_for_one_collection_says_so_without_rerun_advice(emulator, client):

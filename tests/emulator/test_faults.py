@@ -147,3 +147,28 @@ def test_http_control_api(emulator, oauth):
     # admin routes are not part of the public API description
     schema = requests.get(f"{emulator.url}/openapi.json", timeout=5).json()
     assert not [p for p in schema["paths"] if "_emulator" in p or "openid" in p]
+
+
+NOT_DURATIONS = [float("nan"), float("inf"), -1.0]
+
+
+@pytest.mark.parametrize("value", NOT_DURATIONS)
+@pytest.mark.parametrize("option", ["ingest_delay", "token_ttl"])
+def test_the_emulator_refuses_a_delay_or_ttl_that_is_not_a_duration(buckets_dir, option, value):
+    from pulumi_zarr.emulator.server import Emulator
+
+    with pytest.raises(ValueError, match=f"{option} must be a finite number of seconds"):
+        Emulator(buckets_dir, **{option: value})
+
+
+@pytest.mark.parametrize("value", NOT_DURATIONS)
+def test_the_controls_refuse_a_delay_that_is_not_a_duration(value):
+    from pulumi_zarr.emulator.control import Control
+
+    control = Control()
+    for rule in ({"delay": value}, {"drip": value}):
+        with pytest.raises(ValueError, match="must be a finite number of seconds"):
+            control.add_fault(**rule)
+    with pytest.raises(ValueError, match="window must be a finite number of seconds, above 0"):
+        control.set_rate_limit(5, window=value)
+    assert control.faults() == []

@@ -44,9 +44,19 @@ def test_json_report(tmp_path, capsys):
     assert all(v["allowed"] for v in report["violations"])
 
 
-def test_unreadable_local_store(tmp_path, capsys):
-    code, out, err = validate(capsys, str(tmp_path / "missing.zarr"))
-    assert code == 2 and out == "" and "cannot read the Zarr store: no such folder" in err
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("missing.zarr", "no such folder: {path}"),
+        ("plain.txt", "{path} is a file, not a folder: give the Zarr group's folder"),
+    ],
+)
+def test_unreadable_local_store(tmp_path, capsys, name, said):
+    (tmp_path / "plain.txt").write_text("not a Zarr store")
+    path = str(tmp_path / name)
+    code, out, err = validate(capsys, path)
+    assert (code, out) == (2, "")
+    assert err.endswith(f"pulumi-zarr: cannot read the Zarr store: {said.format(path=path)}\n")
 
 
 @pytest.mark.parametrize("as_json", [False, True])
