@@ -16,11 +16,20 @@ import pytest
 from harness.fixtures import write_cube_with_skipped_array, write_failing_cube
 from harness.measure import unique
 
-from .conftest import BUCKET, GOOD, OTHER, PLANTED_SECRET, collections_named, spec
+from .conftest import (
+    BUCKET,
+    GOOD,
+    OTHER,
+    PLANTED_SECRET,
+    collections_named,
+    spec,
+    up_with_plain_secret,
+)
 
 pytestmark = pytest.mark.e2e
 
 TYPE = "pulumi-python:dynamic/sentinelhub:ZarrCollection"
+PROVIDER = "pulumi:providers:pulumi-python"
 WRITES = re.compile(r"^(POST|PUT|DELETE) /(api/v1/zarr|zarr/v1)/")
 
 
@@ -188,19 +197,23 @@ def test_get_reads_an_existing_collection_and_never_deletes_it(stack_factory, ap
     api.delete(made["id"])
 
 
-def test_the_state_holds_no_secret(stack_factory, api):
-    name = unique("secrets")
-    stack, _ = up_one(stack_factory, name)
+def test_the_state_holds_no_secret_even_one_set_without_secret(stack_factory, api):
+    stack = stack_factory()
+    stack.collections({"cube": spec(unique("secrets"))})
+    up_with_plain_secret(stack)  # stack_factory searches the state files and all output
     resource = stack.resources()[0]
     assert resource["outputs"]["__provider"]["4dabf18193072939515e22adb298388d"]  # secret
-    # Decrypted, the secret is only in the engine's own provider config (stored encrypted), in
-    # no collection (the scan of the encrypted state and of every other output is
-    # stack_factory's).
+    # the collection's own provider holds the sentinelhub:* settings alone, the secret encrypted
+    [provider] = [r for r in stack.export()["deployment"]["resources"] if r["type"] == PROVIDER]
+    assert resource["provider"].startswith(provider["urn"])
+    assert "ciphertext" in provider["inputs"]["sentinelhub:clientSecret"]
+    assert not [key for key in provider["inputs"] if not key.startswith("sentinelhub:")]
+    # Decrypted, the secret is only in that provider's config, in no collection
     shown = stack.run("stack", "export", "--show-secrets", record=False).stdout
     assert PLANTED_SECRET in shown  # so the search below can find it
     resources = json.loads(shown)["deployment"]["resources"]
     holders = {r["type"] for r in resources if PLANTED_SECRET in json.dumps(r)}
-    assert holders == {"pulumi:providers:pulumi-python"}, holders
+    assert holders == {PROVIDER}, holders
 
 
 #: Where a preflight warning is listed in the Diagnostics: under the stack for the dynamic host
