@@ -12,6 +12,7 @@ them.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Mapping
 from functools import cached_property
@@ -32,6 +33,15 @@ def config_sources() -> dict[str, tuple[str, str]]:
     from .profiles import PROFILE_CONFIG_KEY, PROFILE_VARIABLE
 
     return {**SOURCES, **PREFLIGHT_SOURCES, "profile": (PROFILE_CONFIG_KEY, PROFILE_VARIABLE)}
+
+
+#: Settings that are secret: those ``Settings`` keeps out of its repr.
+SECRET_SETTINGS = frozenset(f.name for f in dataclasses.fields(Settings) if not f.repr)
+
+
+def secret_config_keys() -> frozenset[str]:
+    """The stack configuration keys of the secret settings (``sentinelhub:clientSecret``)."""
+    return frozenset(key for name, (key, _) in config_sources().items() if name in SECRET_SETTINGS)
 
 
 def config_keys() -> tuple[str, ...]:

@@ -1,4 +1,10 @@
-"""The ZarrCollection resource as Pulumi programs use it."""
+"""The ZarrCollection resource as Pulumi programs use it.
+
+The dynamic resource runs under its own provider resource, ``pulumi:providers:pulumi-python``
+named :data:`PROVIDER_NAME`, whose inputs are the ``sentinelhub:*`` stack configuration with
+the client secret marked secret: the engine's default provider would store the whole stack
+configuration, a secret set without ``--secret`` in clear (README: Secrets).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 import pulumi
 import pulumi.dynamic
 
+from .operations import config_keys, secret_config_keys
 from .provider import ZarrCollectionProvider
 
 if TYPE_CHECKING:
@@ -173,6 +180,30 @@ def resource_properties(
     return props
 
 
+#: The name of the provider resource every dynamic ZarrCollection of a program runs under.
+PROVIDER_NAME = "pulumi-zarr"
+_providers: list[tuple[Any, pulumi.ProviderResource]] = []  # (the runtime's monitor, provider)
+
+
+def dynamic_provider() -> pulumi.ProviderResource:
+    """The program's provider of dynamic ZarrCollections, made on first use: its inputs (which
+    the dynamic host hands to ``configure``) are the ``sentinelhub:*`` stack configuration,
+    every secret setting wrapped as a secret however it was set."""
+    monitor = pulumi.runtime.settings.get_monitor()
+    for owner, provider in _providers:
+        if owner is monitor:
+            return provider
+    secret = secret_config_keys()
+    config: dict[str, Any] = {}
+    for key in config_keys():
+        value = pulumi.runtime.config.get_config(key)
+        if value is not None:
+            config[key] = pulumi.Output.secret(value) if key in secret else value
+    provider = pulumi.ProviderResource("pulumi-python", PROVIDER_NAME, config)
+    _providers[:] = [(monitor, provider)]  # a new runtime (tests) forgets the old one
+    return provider
+
+
 class ZarrCollection(
     ZarrCollectionProperties, pulumi.dynamic.Resource, module="sentinelhub", name="ZarrCollection"
 ):
@@ -181,6 +212,10 @@ class ZarrCollection(
     def _register(
         self, resource_name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None
     ) -> None:
+        if opts is None or opts.provider is None:
+            opts = pulumi.ResourceOptions.merge(
+                opts, pulumi.ResourceOptions(provider=dynamic_provider())
+            )
         with _pickler_restored():
             pulumi.dynamic.Resource.__init__(
                 self, ZarrCollectionProvider(), resource_name, props, opts

@@ -4,21 +4,21 @@
 The keys and their environment variables are :func:`pulumi_zarr.operations.config_sources`
 (settings.py's ``SOURCES`` and ``PREFLIGHT_SOURCES``, and the profile), how they resolve is
 ``Settings.resolve``; this module adds only what the schema needs: a
-description of each, and which are secret (the fields ``Settings`` keeps out of its repr).
+description of each, and which are secret (``operations.secret_config_keys``), marked secret
+in the provider's inputs whether or not the user set them with ``--secret``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
 from pulumi.provider.experimental.property_value import PropertyValue
 
 from ..endpoints import API_PREFIXES, LEGACY_PREFIX, TOKEN_PATH
-from ..operations import config_sources
+from ..operations import config_sources, secret_config_keys
 from ..property_bags import is_unknown
-from ..settings import CDSE, SH_EU, SH_US_WEST, Settings
+from ..settings import CDSE, SH_EU, SH_US_WEST
 from .names import PACKAGE
 from .values import plain
 
@@ -53,9 +53,6 @@ DESCRIPTIONS: dict[str, str] = {
     ),
 }
 
-#: Settings that are secret: those ``Settings`` keeps out of its repr.
-SECRET_SETTINGS = frozenset(f.name for f in dataclasses.fields(Settings) if not f.repr)
-
 
 def variable_name(key: str) -> str:
     """``sentinelhub:clientId`` → ``clientId``."""
@@ -73,10 +70,23 @@ def variables() -> dict[str, dict[str, Any]]:
             "type": "string",
             "description": f"{DESCRIPTIONS[setting]} Environment fallback: `{env}`.",
         }
-        if setting in SECRET_SETTINGS:
+        if key in secret_config_keys():
             spec["secret"] = True
         specs[variable_name(key)] = spec
     return specs
+
+
+def marked_secret(args: Mapping[str, PropertyValue]) -> dict[str, PropertyValue]:
+    """The provider's inputs (``clientSecret`` or ``sentinelhub:clientSecret``) with every
+    secret setting marked secret, however the user set it: the engine stores what CheckConfig
+    answers, so a value set without ``--secret`` is encrypted in the state all the same."""
+    secret = secret_config_keys()
+    return {
+        name: value.with_secret(True)
+        if f"{PACKAGE}:{name.removeprefix(PACKAGE + ':')}" in secret and value.value is not None
+        else value
+        for name, value in args.items()
+    }
 
 
 def stack_config(args: Mapping[str, PropertyValue]) -> dict[str, Any]:

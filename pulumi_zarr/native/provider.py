@@ -59,7 +59,7 @@ from ..errors import PulumiZarrError
 from ..operations import Operations
 from ..property_bags import PROVIDER_KEY
 from ..schema import OUTPUT_FIELDS, SERVICE_FIELDS, OnChange, on_change
-from .config import stack_config
+from .config import marked_secret, stack_config
 from .engine_log import EngineLog, current_urn
 from .names import TOKEN, is_wire_name, wire_name, wire_text
 from .values import from_wire, to_wire
@@ -134,6 +134,10 @@ class NativeProvider(Provider):
         from .package_schema import schema_text
 
         return GetSchemaResponse(schema=schema_text())
+
+    async def check_config(self, request: CheckRequest) -> CheckResponse:
+        # the engine strips secrets from what it sends here and keeps the ones answered
+        return CheckResponse(inputs=marked_secret(request.new_inputs))
 
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         self._ops = Operations(stack_config(request.args), self._warn, self._status, self._log.info)

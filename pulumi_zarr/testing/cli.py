@@ -228,8 +228,17 @@ class Stack:
             if r.get("custom") and not r["type"].startswith("pulumi:providers:")
         ]
 
-    def state_files(self) -> str:
-        """Every file of the backend, as text."""
-        return "\n".join(
-            p.read_text(errors="replace") for p in (self.root / "state").rglob("*") if p.is_file()
-        )
+    def state_files(self, *, history_config: bool = True) -> str:
+        """Every file of the backend, as text. ``history_config=False``: without the stack
+        configuration that each update's history entry (``*.history.json``) copies from
+        ``Pulumi.<stack>.yaml`` as it is there (a value the user set in clear is in clear in
+        that copy: the backend's record of the user's file, nothing a provider wrote)."""
+        texts = []
+        for path in sorted(p for p in (self.root / "state").rglob("*") if p.is_file()):
+            text = path.read_text(errors="replace")
+            if not history_config and path.name.endswith(".history.json"):
+                entry = json.loads(text)
+                entry.pop("config", None)
+                text = json.dumps(entry)
+            texts.append(text)
+        return "\n".join(texts)

@@ -133,7 +133,10 @@ def stack_factory(
             frame = TRACEBACK.search(shown)
             assert frame is None, f"a Python traceback in the CLI output: {shown[frame.start() :]}"
         leaks = [PLANTED_SECRET, *issued_tokens]
-        texts = {"CLI output": shown, "state files": stack.state_files()}
+        # a secret the user stored in clear is in clear where the backend copies the config
+        config_file = stack.dir / f"Pulumi.{stack.stack}.yaml"
+        in_clear = config_file.is_file() and PLANTED_SECRET in config_file.read_text()
+        texts = {"CLI output": shown, "state files": stack.state_files(history_config=not in_clear)}
         for where, text in texts.items():
             hits = (text.find(leak) for leak in leaks)
             found = [text[max(0, i - 300) : i + 40] for i in hits if i >= 0]
@@ -149,6 +152,22 @@ def existing(api: ZarrApi) -> Iterator[dict[str, Any]]:
     yield made
     if api.get(made["id"]) is not None:
         api.delete(made["id"])
+
+
+def up_with_plain_secret(stack: Stack) -> str:
+    """A user's slip: ``config set sentinelhub:clientSecret`` WITHOUT ``--secret`` (with
+    ``--plaintext``, which the CLI asks for when the value looks like a secret; a value that
+    does not is stored in clear without it), then ``up -v=9 --logtostderr``, whose output this
+    searches for the secret (stack_factory searches the state files and every other output).
+
+    That output is kept out of the transcript: the engine's verbose log also holds the
+    plugins' own stderr, where a Python traceback is not the user's to see."""
+    stack.run("config", "set", "--plaintext", "sentinelhub:clientSecret", stdin=PLANTED_SECRET)
+    assert PLANTED_SECRET in (stack.dir / f"Pulumi.{stack.stack}.yaml").read_text()  # in clear
+    verbose = stack.run("up", "--yes", "--skip-preview", "-v=9", "--logtostderr", record=False)
+    at = verbose.text.find(PLANTED_SECRET)
+    assert at < 0, f"the secret in the -v=9 output: {verbose.text[max(0, at - 300) : at + 40]}"
+    return verbose.text
 
 
 def spec(name: str, path: str = GOOD, **extra: Any) -> dict[str, Any]:

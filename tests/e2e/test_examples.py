@@ -68,7 +68,7 @@ def test_import_existing_adopts_with_import_id(stack_factory, api):
         assert held["id"] == made["id"]  # adopted, not created
         assert [c["id"] for c in collections_named(api, name)] == [made["id"]]
         shown = stack.up().stdout  # import_id is only read by create: nothing to do now
-        assert "2 unchanged" in shown, shown
+        assert "3 unchanged" in shown, shown  # with the collections' provider
         stack.destroy()  # managed now: destroy deletes it
         assert api.get(made["id"]) is None
     finally:

@@ -16,11 +16,22 @@ import pytest
 from harness.fixtures import write_cube_with_skipped_array, write_failing_cube
 from harness.measure import unique
 
-from .conftest import BUCKET, GOOD, OTHER, PLANTED_SECRET, collections_named, spec
+from pulumi_zarr.resource import PROVIDER_NAME
+
+from .conftest import (
+    BUCKET,
+    GOOD,
+    OTHER,
+    PLANTED_SECRET,
+    collections_named,
+    spec,
+    up_with_plain_secret,
+)
 
 pytestmark = pytest.mark.e2e
 
 TYPE = "pulumi-python:dynamic/sentinelhub:ZarrCollection"
+PROVIDER = "pulumi:providers:pulumi-python"
 WRITES = re.compile(r"^(POST|PUT|DELETE) /(api/v1/zarr|zarr/v1)/")
 
 
@@ -43,7 +54,8 @@ def test_preview_of_a_new_stack_shows_the_create_and_calls_only_the_token(stack_
     shown = stack.preview().stdout
     assert re.search(rf"\+\s+{re.escape(TYPE)}\s+cube\s+create", shown), shown
     assert "[unknown]" in shown  # outputs are computed by the service
-    assert "+ 2 to create" in shown
+    assert re.search(rf"\+\s+{PROVIDER}\s+{PROVIDER_NAME}\s+create", shown), shown
+    assert "+ 3 to create" in shown  # the stack, the collections' provider, the collection
     journal = emu.control.journal()
     assert all("/openid-connect/token" in r for r in journal), journal
     assert collections_named(api, name) == []
@@ -60,7 +72,7 @@ def test_up_ingests_and_a_second_up_changes_nothing(stack_factory, emu, api):
 
     emu.control.reset_stats()
     again = stack.up().stdout
-    assert "2 unchanged" in again and "updated" not in again and "created" not in again, again
+    assert "3 unchanged" in again and "updated" not in again and "created" not in again, again
     assert api_writes(emu) == []
     assert stack.outputs()["cube"]["id"] == out["id"]
 
@@ -188,20 +200,50 @@ def test_get_reads_an_existing_collection_and_never_deletes_it(stack_factory, ap
     api.delete(made["id"])
 
 
-def test_the_state_holds_no_secret(stack_factory, api):
-    name = unique("secrets")
-    stack, _ = up_one(stack_factory, name)
+def test_the_state_holds_no_secret_even_one_set_without_secret(stack_factory, api):
+    stack = stack_factory()
+    stack.collections({"cube": spec(unique("secrets"))})
+    up_with_plain_secret(stack)  # stack_factory searches the state files and all output
     resource = stack.resources()[0]
     assert resource["outputs"]["__provider"]["4dabf18193072939515e22adb298388d"]  # secret
-    # Decrypted, the secret is only in the engine's own provider config (stored encrypted), in
-    # no collection (the scan of the encrypted state and of every other output is
-    # stack_factory's).
+    # the collection's own provider holds the sentinelhub:* settings alone, the secret encrypted
+    [provider] = [r for r in stack.export()["deployment"]["resources"] if r["type"] == PROVIDER]
+    assert resource["provider"].startswith(provider["urn"])
+    assert "ciphertext" in provider["inputs"]["sentinelhub:clientSecret"]
+    assert not [key for key in provider["inputs"] if not key.startswith("sentinelhub:")]
+    # Decrypted, the secret is only in that provider's config, in no collection
     shown = stack.run("stack", "export", "--show-secrets", record=False).stdout
     assert PLANTED_SECRET in shown  # so the search below can find it
     resources = json.loads(shown)["deployment"]["resources"]
     holders = {r["type"] for r in resources if PLANTED_SECRET in json.dumps(r)}
-    assert holders == {"pulumi:providers:pulumi-python"}, holders
+    assert holders == {PROVIDER}, holders
 
+
+def test_a_stack_of_an_older_release_moves_to_the_own_provider_changing_nothing(
+    stack_factory, emu, api
+):
+    name = unique("upgrade")
+    stack = stack_factory(config={"zarr-e2e:engine_default_provider": "true"})
+    stack.collections({"cube": spec(name)})
+    stack.up()
+    [before] = stack.resources()
+    assert "::pulumi:providers:pulumi-python::default::" in before["provider"]
+
+    stack.configure({"zarr-e2e:engine_default_provider": "false"})
+    emu.control.reset_stats()
+    shown = stack.up().stdout
+    assert api_writes(emu) == []
+    assert not re.search(r"\b(updated|replaced|created replacement)\b", shown.split("Outputs:")[0])
+    [after] = stack.resources()
+    assert after["id"] == before["id"]
+    assert f"::{PROVIDER}::{PROVIDER_NAME}::" in after["provider"], after["provider"]
+    stack.destroy()
+    assert collections_named(api, name) == []
+
+
+#: What a new stack of one collection creates: the stack and the collection, and for the dynamic
+#: resource its provider (the native plugin's is the engine's default one, not shown).
+CREATED = {"dynamic": 3, "native": 2}
 
 #: Where a preflight warning is listed in the Diagnostics: under the stack for the dynamic host
 #: (it logs without a resource), under the collection for the native plugin.
@@ -227,7 +269,7 @@ def test_preflight_warn_prints_a_warning_and_error_stops_preview(
     assert re.search(
         r"^\s+warning: preflight: .*skips\.zarr: rule 2: array 'bad-name'", warned, re.M
     )
-    assert "+ 2 to create" in shown
+    assert f"+ {CREATED[resource]} to create" in shown
 
     stack.collections({"cube": spec(name, path="skips.zarr/", preflight="error")})
     shown = stack.preview(ok=False).stdout

@@ -6,6 +6,8 @@
 wait for ingestion (scale runs). ``lookups`` (JSON): export name -> ``get_zarr_collection``
 keywords (``name`` or ``id``). ``resource``: ``native`` declares the collections with the
 native provider's class (NativeZarrCollection) instead of the dynamic one.
+``engine_default_provider``: the dynamic collections run under the engine's default
+``pulumi-python`` provider, as before they had their own (a stack of an older release).
 """
 
 import json
@@ -16,6 +18,10 @@ from pulumi_zarr import ZarrCollection, ZarrCollectionArgs, get_zarr_collection
 from pulumi_zarr.native import NativeZarrCollection
 
 config = pulumi.Config()
+if config.get_bool("engine_default_provider"):
+    import pulumi_zarr.resource
+
+    pulumi_zarr.resource.dynamic_provider = lambda: None  # type: ignore[assignment,return-value]
 Collection = NativeZarrCollection if config.get("resource") == "native" else ZarrCollection
 
 for logical, spec in json.loads(config.get("collections") or "{}").items():
