@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 from .client import ZarrClient
-from .errors import IngestionTimeout
+from .errors import IngestionTimeout, ZarrApiError
 from .logs import progress_log
 from .models import Collection
 
@@ -63,7 +63,12 @@ def wait_until_final(
         sleep(min(poll_interval(now - start), deadline - now))
         if clock() >= deadline:  # no poll at the deadline: its request could not finish
             raise IngestionTimeout(collection, timeout_seconds)
-        collection = client.get(collection.id)
+        try:
+            collection = client.get(collection.id)
+        except ZarrApiError:
+            if clock() >= deadline:  # a poll started just before the deadline and cut off by it
+                raise IngestionTimeout(collection, timeout_seconds) from None
+            raise
     if reported:
         progress_log.info(
             "Zarr collection %r (%s) is %s after %.0f s",

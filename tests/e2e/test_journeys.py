@@ -147,7 +147,7 @@ def test_destroy_leaves_no_collection(stack_factory, api):
     stack.up()
     assert len(collections_named(api, first)) == len(collections_named(api, second)) == 1
     shown = stack.destroy().stdout
-    assert "3 deleted" in shown, shown
+    assert "4 deleted" in shown, shown  # a, b, their pulumi-python provider, the stack
     assert collections_named(api, first) == collections_named(api, second) == []
     assert stack.resources() == []
 

@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from pulumi_zarr.crs import crs_url
-from pulumi_zarr.errors import IngestionTimeout
+from pulumi_zarr.errors import IngestionTimeout, RequestMayHaveBeenApplied
 from pulumi_zarr.logs import progress_log
 from pulumi_zarr.models import Collection
 from pulumi_zarr.polling import wait_until_final
@@ -86,3 +86,29 @@ def test_the_timeout_ends_the_wait_without_polling_at_the_deadline(caplog):
     assert service.now == pytest.approx(45)
     assert max(service.polls) < 45
     assert [line.split(": ")[1][:4] for line in progress(caplog)] == ["10 s", "40 s"]
+
+
+def test_a_poll_cut_off_by_the_deadline_is_the_timeout():
+    """A poll sent just before the deadline and cut off by it (the client's deadline watchdog)
+    ends the wait as the timeout does, not as a failed request."""
+
+    class CutAtTheDeadline(Scripted):
+        def get(self, collection_id: str) -> Collection:
+            super().get(collection_id)
+            self.now = 45.0  # the request took until the deadline, which cut it off
+            raise RequestMayHaveBeenApplied("no complete answer before the deadline (0.0 s)")
+
+    service = CutAtTheDeadline(ready_at=1e9)
+    with pytest.raises(IngestionTimeout):
+        wait(service, timeout=45)
+    assert len(service.polls) == 1
+
+
+def test_a_failed_poll_before_the_deadline_is_that_failure():
+    class Failing(Scripted):
+        def get(self, collection_id: str) -> Collection:
+            super().get(collection_id)
+            raise RequestMayHaveBeenApplied("connection reset")
+
+    with pytest.raises(RequestMayHaveBeenApplied):
+        wait(Failing(ready_at=1e9), timeout=45)
