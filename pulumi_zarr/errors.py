@@ -171,13 +171,26 @@ class InvalidCollectionId(ConfigurationError):
 class IngestionTimeout(PulumiZarrError):
     """Ingestion did not end within the allowed time."""
 
-    def __init__(self, collection: Collection, timeout_seconds: float) -> None:
+    def __init__(
+        self, collection: Collection, timeout_seconds: float, cut_off: str | None = None
+    ) -> None:
         self.collection = collection
         self.timeout_seconds = timeout_seconds
+        #: Why the status request sent just before the deadline got no answer, if it did not.
+        self.cut_off = cut_off
         super().__init__(
-            f"ingestion did not finish within {timeout_seconds:g} s "
-            f"(last status {collection.status.value})"
+            f"ingestion did not finish within {timeout_seconds:g} s (last status "
+            f"{collection.status.value}{self._cut_off_text})"
         )
+
+    @property
+    def _cut_off_text(self) -> str:
+        return f"; the status request at the deadline: {self.cut_off}" if self.cut_off else ""
+
+    @property
+    def state(self) -> str:
+        """``still <status>``, as messages say it, with the cut-off request if there was one."""
+        return f"still {self.collection.status.value}{self._cut_off_text}"
 
 
 class ZarrCollectionError(PulumiZarrError):

@@ -341,7 +341,7 @@ def create(client: ZarrClient, inputs: ZarrCollectionInputs) -> tuple[str, dict[
             raise _discard(
                 client,
                 collection,
-                f"{describe(spec)} was still {exc.collection.status.value} after "
+                f"{describe(spec)} was {exc.state} after "
                 f"{exc.timeout_seconds:g} s (ingestion_timeout_seconds). Raise "
                 "ingestion_timeout_seconds, or set wait_for_ingestion=False to return at once "
                 "and follow `status` with `pulumi refresh`.",
@@ -386,8 +386,8 @@ def _adopt(
             )
         except IngestionTimeout as exc:
             raise ZarrCollectionError(
-                f"import_id {collection_id}: {describe(inputs)} was still "
-                f"{exc.collection.status.value} after {exc.timeout_seconds:g} s "
+                f"import_id {collection_id}: {describe(inputs)} was {exc.state} after "
+                f"{exc.timeout_seconds:g} s "
                 f"(ingestion_timeout_seconds). {not_adopted}: run `pulumi up` again later, or "
                 "set wait_for_ingestion=False to adopt it as it is."
             ) from None

@@ -65,9 +65,10 @@ def wait_until_final(
             raise IngestionTimeout(collection, timeout_seconds)
         try:
             collection = client.get(collection.id)
-        except ZarrApiError:
+        except ZarrApiError as exc:
             if clock() >= deadline:  # a poll started just before the deadline and cut off by it
-                raise IngestionTimeout(collection, timeout_seconds) from None
+                cause = str(exc).rstrip(". ")
+                raise IngestionTimeout(collection, timeout_seconds, cut_off=cause) from None
             raise
     if reported:
         progress_log.info(

@@ -99,9 +99,12 @@ def test_a_poll_cut_off_by_the_deadline_is_the_timeout():
             raise RequestMayHaveBeenApplied("no complete answer before the deadline (0.0 s)")
 
     service = CutAtTheDeadline(ready_at=1e9)
-    with pytest.raises(IngestionTimeout):
+    with pytest.raises(IngestionTimeout) as timeout:
         wait(service, timeout=45)
     assert len(service.polls) == 1
+    # what is known: the last status read, and that the request at the deadline got no answer
+    assert timeout.value.state.startswith("still INGESTING; the status request at the deadline")
+    assert timeout.value.state.endswith("no complete answer before the deadline (0.0 s)")
 
 
 def test_a_failed_poll_before_the_deadline_is_that_failure():
