@@ -6,9 +6,9 @@ provider, so pydantic, requests and the API models load on the first call that n
 
 from typing import TYPE_CHECKING
 
-from .lookup import get_zarr_collection
-from .provider import ZarrCollectionProvider
-from .resource import ZarrCollection, ZarrCollectionArgs, ZarrCollectionArgsDict
+from .dynamic.lookup import get_zarr_collection
+from .dynamic.provider import ZarrCollectionProvider
+from .dynamic.resource import ZarrCollection, ZarrCollectionArgs, ZarrCollectionArgsDict
 
 __all__ = [
     "ZarrCollection",

@@ -21,8 +21,8 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from .api.settings import PREFLIGHT_SOURCES, SOURCES, Settings, preflight_sources
 from .errors import ConfigurationError, MissingExtra, ZarrApiError
-from .settings import PREFLIGHT_SOURCES, SOURCES, Settings, preflight_sources
 from .terminal import printable, unsafe_characters
 
 PROG = "pulumi-zarr"
@@ -152,7 +152,7 @@ def _array_row(wire: dict[str, Any]) -> dict[str, str]:
 
 
 def _collections(args: argparse.Namespace) -> int:
-    from .client import ZarrClient
+    from .api.client import ZarrClient
 
     client = ZarrClient(_settings(args))
     try:
@@ -219,8 +219,8 @@ def _output_file(value: str) -> str:
 
 
 def _import_file(args: argparse.Namespace) -> int:
-    from .client import ZarrClient
-    from .import_file import import_document
+    from .api.client import ZarrClient
+    from .dynamic.import_file import import_document
 
     names = [name for name, _ in args.resources]
     twice = sorted({name for name in names if names.count(name) > 1})
@@ -258,7 +258,7 @@ def _emulator(args: argparse.Namespace) -> int:
 
 def _crs(value: str) -> str:
     """``--crs``: an EPSG code or the opengis URL the ZarrCollection resource accepts."""
-    from .schema import check_crs, crs_url
+    from .collection.spec import check_crs, crs_url
 
     try:
         return check_crs(crs_url(int(value)) if value.isdigit() else value)

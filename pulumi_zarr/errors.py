@@ -4,7 +4,7 @@ raises Python's own ``TypeError``/``ValueError``.
 
 API errors carry the HTTP method, the URL path, the status and the service's ``code`` and
 ``message`` — never a token, a client secret or a request body: every message is redacted
-when the error is made (:mod:`pulumi_zarr.redaction`), also text the service echoed, and its
+when the error is made (:mod:`pulumi_zarr.api.redaction`), also text the service echoed, and its
 control characters are shown escaped (:mod:`pulumi_zarr.terminal`): an ingestion error or a
 name from a bucket cannot send escape sequences to the terminal that shows the message.
 
@@ -34,11 +34,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .redaction import redact
+from .api.redaction import redact
 from .terminal import printable
 
 if TYPE_CHECKING:
-    from .models import Collection
+    from .api.models import Collection
 
 
 class PulumiZarrError(Exception):
@@ -127,13 +127,13 @@ class AuthError(ZarrApiError):
 
 class UnexpectedResponse(ZarrApiError):
     """An answer the API does not give: not JSON or not the documented shape, larger than
-    :data:`~pulumi_zarr.transport.MAX_RESPONSE_BYTES`, a redirect, about another collection
+    :data:`~pulumi_zarr.api._transport.MAX_RESPONSE_BYTES`, a redirect, about another collection
     than the one asked for, or paging that does not end. Nothing is built on it; for a POST
     the request may have taken effect."""
 
 
 class AnswerTooLarge(UnexpectedResponse):
-    """An answer larger than :data:`~pulumi_zarr.transport.MAX_RESPONSE_BYTES`, left unread.
+    """An answer larger than :data:`~pulumi_zarr.api._transport.MAX_RESPONSE_BYTES`, left unread.
     A listing asks for smaller pages when it gets one."""
 
 
@@ -160,7 +160,7 @@ class InvalidCollectionId(ConfigurationError):
     refused before it is put into any URL."""
 
     def __init__(self, value: object, where: str = "collection id") -> None:
-        from .models import COLLECTION_ID_TEXT
+        from .api.models import COLLECTION_ID_TEXT
 
         shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
         super().__init__(

@@ -18,9 +18,8 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from ..crs import CRS84, crs_url, is_crs_url
-from ..endpoints import API_PREFIXES, TOKEN_PATH
-from ..models import (
+from ..api.endpoints import API_PREFIXES, TOKEN_PATH
+from ..api.models import (
     Collection,
     CollectionCreate,
     CollectionUpdate,
@@ -29,6 +28,7 @@ from ..models import (
     ZarrArray,
     name_problem,
 )
+from ..crs import CRS84, crs_url, is_crs_url
 from . import paging
 from .auth import OAuthError, Principal, TokenIssuer
 from .buckets import Buckets, bucket_problem, path_problem

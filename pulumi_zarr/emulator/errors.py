@@ -6,7 +6,7 @@ import json
 from http import HTTPStatus
 from typing import Any
 
-from ..models import Boom, ErrorBody
+from ..api.models import Boom, ErrorBody
 
 DEFAULT_CODES = {
     400: "COMMON_BAD_PAYLOAD",

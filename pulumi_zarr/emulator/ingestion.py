@@ -15,8 +15,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from ..api.models import Status
 from ..errors import NoGroup, StorageError
-from ..models import Status
 from ..preflight.rules import inspect_group, jsonable, no_group
 from ..preflight.zarr_store import close_store, open_group
 from .buckets import Buckets

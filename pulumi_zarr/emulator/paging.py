@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from ..models import PAGE_LIMIT, Links
+from ..api.models import PAGE_LIMIT, Links
 from .errors import ApiError
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import uvicorn
 
-from ..endpoints import TOKEN_PATH
+from ..api.endpoints import TOKEN_PATH
 from .app import DEFAULT_CLIENTS, Config, EmulatorApp
 from .control import Control, RemoteControl
 

@@ -1,7 +1,7 @@
 """The native ``sentinelhub`` provider: a Pulumi plugin (``pulumi-resource-sentinelhub``) serving
 ``sentinelhub:index:ZarrCollection`` to programs in any language, and its typed Python class.
 
-* :mod:`.provider` — the plugin's calls → :class:`~pulumi_zarr.operations.Operations`;
+* :mod:`.provider` — the plugin's calls → :class:`~pulumi_zarr.collection.calls.Operations`;
 * :mod:`.__main__` — the console script the engine starts;
 * :mod:`.package_schema` — the package schema, generated from the models (``schema.json``);
 * :mod:`.names`, :mod:`.values`, :mod:`.config` — wire names, property values, configuration;

@@ -1,7 +1,7 @@
 """The plugin's configuration: the ``sentinelhub:*`` keys and environment fallbacks of
-:mod:`pulumi_zarr.settings`, as package-schema variables and from a Configure request.
+:mod:`pulumi_zarr.api.settings`, as package-schema variables and from a Configure request.
 
-The keys and their environment variables are :func:`pulumi_zarr.operations.config_sources`
+The keys and their environment variables are :func:`pulumi_zarr.collection.calls.config_sources`
 (settings.py's ``SOURCES`` and ``PREFLIGHT_SOURCES``, and the profile), how they resolve is
 ``Settings.resolve``; this module adds only what the schema needs: a
 description of each, and which are secret (``operations.secret_config_keys``), marked secret
@@ -15,10 +15,10 @@ from typing import Any
 
 from pulumi.provider.experimental.property_value import PropertyValue
 
-from ..endpoints import API_PREFIXES, LEGACY_PREFIX, TOKEN_PATH
-from ..operations import config_sources, secret_config_keys
-from ..property_bags import is_unknown
-from ..settings import CDSE, SH_EU, SH_US_WEST
+from ..api.endpoints import API_PREFIXES, LEGACY_PREFIX, TOKEN_PATH
+from ..api.settings import CDSE, SH_EU, SH_US_WEST
+from ..collection.calls import config_sources, secret_config_keys
+from ..collection.unknown import is_unknown
 from .names import PACKAGE
 from .values import plain
 

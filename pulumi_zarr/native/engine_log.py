@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from enum import Enum
 from typing import Any
 
-from ..logs import to_stderr
+from ..collection.progress import to_stderr
 
 #: The URN of the resource whose call is being served ("" outside a resource call).
 current_urn: ContextVar[str] = ContextVar("current_urn", default="")

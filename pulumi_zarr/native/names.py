@@ -1,9 +1,9 @@
 """Names of the native package: its type token, and the camelCase wire name of each field.
 
-The resource's fields are declared once, snake_case, by the models in :mod:`pulumi_zarr.schema`;
-the package schema, the gRPC wire and the typed Python class use the camelCase names derived
-from them here by :func:`wire_name` — the same convention as the Zarr Import API's own JSON
-(:mod:`pulumi_zarr.models`), so ``s3_bucket`` is ``s3Bucket`` in both.
+The resource's fields are declared once, snake_case, by the models in
+:mod:`pulumi_zarr.collection.spec`; the package schema, the gRPC wire and the typed Python class use
+the camelCase names derived from them here by :func:`wire_name` — the same convention as the Zarr
+Import API's own JSON (:mod:`pulumi_zarr.api.models`), so ``s3_bucket`` is ``s3Bucket`` in both.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def wire_name(field: str) -> str:
 @cache
 def _fields() -> dict[str, str]:
     """Wire name → field name, for every input and output."""
-    from ..schema import INPUT_FIELDS, OUTPUT_FIELDS
+    from ..collection.spec import INPUT_FIELDS, OUTPUT_FIELDS
 
     return {wire_name(field): field for field in (*INPUT_FIELDS, *OUTPUT_FIELDS)}
 
@@ -45,7 +45,7 @@ def is_wire_name(name: str) -> bool:
 
 @cache
 def _snake_names() -> re.Pattern[str]:
-    from ..schema import PLACE_FIELDS  # also settings' names ("missing: client_id"): kept
+    from ..collection.spec import PLACE_FIELDS  # also settings' names ("missing: client_id"): kept
 
     renamed = sorted(
         (f for w, f in _fields().items() if w != f and f not in PLACE_FIELDS),

@@ -1,9 +1,9 @@
 """The Pulumi package schema of ``sentinelhub``, generated from the resource's models.
 
 Every property, its type, default, description and whether it is required come from
-:mod:`pulumi_zarr.schema` (pydantic ``Field``s); what a change of an input does comes from its
-:class:`~pulumi_zarr.schema.OnChange`; the config variables from :mod:`.config`. The plugin
-serves this (``GetSchema``); ``schema.json`` next to this module is a committed copy for
+:mod:`pulumi_zarr.collection.spec` (pydantic ``Field``s); what a change of an input does comes from
+its :class:`~pulumi_zarr.collection.spec.OnChange`; the config variables from :mod:`.config`. The
+plugin serves this (``GetSchema``); ``schema.json`` next to this module is a committed copy for
 ``pulumi package gen-sdk`` and readers (a test fails when it drifts). Regenerate it with::
 
     python -m pulumi_zarr.native.package_schema > pulumi_zarr/native/schema.json
@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..schema import OnChange, ZarrCollectionInputs, ZarrCollectionOutputs, on_change
+from ..collection.spec import OnChange, ZarrCollectionInputs, ZarrCollectionOutputs, on_change
 from . import config
 from .names import PACKAGE, TOKEN, wire_name, wire_text
 
@@ -92,8 +92,8 @@ def _always_set(model: type[BaseModel]) -> list[str]:
 
 
 def resource_spec() -> dict[str, Any]:
-    from ..import_file import resource_type
-    from ..resource import ZarrCollection
+    from ..dynamic.import_file import resource_type
+    from ..dynamic.resource import ZarrCollection
 
     inputs = _properties(ZarrCollectionInputs, "validation")
     outputs = _properties(ZarrCollectionOutputs, "serialization")

@@ -1,5 +1,5 @@
 """The native ``sentinelhub`` provider: a thin adapter from the engine's gRPC calls (through
-``pulumi.provider.experimental``) to :class:`~pulumi_zarr.operations.Operations`, the same
+``pulumi.provider.experimental``) to :class:`~pulumi_zarr.collection.calls.Operations`, the same
 calls the dynamic provider makes.
 
 What is particular to the plugin, and nothing else:
@@ -55,10 +55,10 @@ from pulumi.provider.experimental.provider import (
 )
 from pulumi.runtime.rpc import UNKNOWN
 
+from ..collection.calls import Operations
+from ..collection.spec import OUTPUT_FIELDS, SERVICE_FIELDS, OnChange, on_change
+from ..dynamic.property_bags import PROVIDER_KEY
 from ..errors import PulumiZarrError
-from ..operations import Operations
-from ..property_bags import PROVIDER_KEY
-from ..schema import OUTPUT_FIELDS, SERVICE_FIELDS, OnChange, on_change
 from .config import marked_secret, stack_config
 from .engine_log import EngineLog, current_urn
 from .names import TOKEN, is_wire_name, wire_name, wire_text

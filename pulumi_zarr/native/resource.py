@@ -1,8 +1,8 @@
 """``NativeZarrCollection``: the typed Python class of ``sentinelhub:index:ZarrCollection``.
 
 The same typed arguments (:class:`~pulumi_zarr.ZarrCollectionArgs`, or keywords typed by
-:class:`~pulumi_zarr.resource.ZarrCollectionArgsDict`) and typed outputs
-(:class:`~pulumi_zarr.resource.ZarrCollectionProperties`, snake_case) as the dynamic
+:class:`~pulumi_zarr.dynamic.resource.ZarrCollectionArgsDict`) and typed outputs
+(:class:`~pulumi_zarr.dynamic.resource.ZarrCollectionProperties`, snake_case) as the dynamic
 :class:`~pulumi_zarr.ZarrCollection`, served by the ``pulumi-resource-sentinelhub`` plugin
 instead of the dynamic provider host. Names are translated to the wire's camelCase on the way
 out and back. Every instance carries an alias to the dynamic resource's type, so a stack moves
@@ -15,13 +15,13 @@ from typing import Any
 
 import pulumi
 
-from ..resource import ZarrCollectionProperties
+from ..dynamic.resource import ZarrCollectionProperties
 from .names import TOKEN, field_name, wire_name
 
 
 def dynamic_alias() -> pulumi.Alias:
     """The alias to the dynamic resource of the same name (``pulumi-python:dynamic/…``)."""
-    from ..import_file import resource_type
+    from ..dynamic.import_file import resource_type
 
     return pulumi.Alias(type_=resource_type())
 

@@ -22,7 +22,7 @@ from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2_grpc
 
-from .. import engine_watch
+from ..collection import engine_watch
 from ..errors import PulumiZarrError
 from .engine_log import EngineLog
 from .provider import NativeProvider

@@ -1,5 +1,5 @@
 """Property maps as the native plugin receives and returns them (``PropertyValue``s with wire
-names) ↔ the plain snake_case dicts :class:`~pulumi_zarr.operations.Operations` works on.
+names) ↔ the plain snake_case dicts :class:`~pulumi_zarr.collection.calls.Operations` works on.
 
 Secrets: a property whose value holds a secret is remembered by name and marked secret again
 on the way out. Unknowns (preview) become the ``rpc.UNKNOWN`` sentinel, which the schema
@@ -15,7 +15,7 @@ from typing import Any
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.runtime import rpc
 
-from ..property_bags import PROVIDER_KEY
+from ..dynamic.property_bags import PROVIDER_KEY
 from .names import field_name, wire_name
 
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..api.settings import source_text
 from ..crs import CRS_EPSG_4326
 from ..errors import NoGroup, StorageError
-from ..settings import source_text
 from ..terminal import printable
 from .zarr_store import close_store, open_group, open_location
 

@@ -54,7 +54,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc
 
-from ..property_bags import PROVIDER_KEY
+from ..dynamic.property_bags import PROVIDER_KEY
 
 #: The preview "not known yet" value, as the engine sends it.
 UNKNOWN = rpc.UNKNOWN

@@ -11,7 +11,7 @@ import pytest
 from emulator.helpers import ingest
 
 from cli.helpers import run_command
-from pulumi_zarr.import_file import resource_type
+from pulumi_zarr.dynamic.import_file import resource_type
 
 PROVIDER_KEY = "__provider"
 MISSING = "00000000-0000-4000-8000-000000000000"

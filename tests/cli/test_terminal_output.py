@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from emulator.helpers import ingest
 
-from pulumi_zarr import lifecycle
-from pulumi_zarr.client import ZarrClient
+from pulumi_zarr.api.client import ZarrClient
+from pulumi_zarr.api.settings import Settings
+from pulumi_zarr.collection import lifecycle
+from pulumi_zarr.collection.spec import ZarrCollectionInputs
 from pulumi_zarr.crs import CRS_EPSG_4326
 from pulumi_zarr.errors import ZarrCollectionError
-from pulumi_zarr.schema import ZarrCollectionInputs
-from pulumi_zarr.settings import Settings
 from pulumi_zarr.terminal import printable
 
 HOSTILE = "\x1b]0;pwned\x07\x1b[2J\x1b[32mall good"

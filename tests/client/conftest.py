@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from pulumi_zarr.client import ZarrClient
-from pulumi_zarr.models import CollectionCreate
-from pulumi_zarr.settings import Settings
+from pulumi_zarr.api.client import ZarrClient
+from pulumi_zarr.api.models import CollectionCreate
+from pulumi_zarr.api.settings import Settings
 
 CRS_4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 

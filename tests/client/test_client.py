@@ -8,8 +8,10 @@ import time
 
 import pytest
 
-from pulumi_zarr.client import ZarrClient
-from pulumi_zarr.endpoints import CURRENT_PREFIX, LEGACY_PREFIX
+from pulumi_zarr.api.client import ZarrClient
+from pulumi_zarr.api.endpoints import CURRENT_PREFIX, LEGACY_PREFIX
+from pulumi_zarr.api.models import CollectionCreate, Status
+from pulumi_zarr.api.settings import Settings
 from pulumi_zarr.errors import (
     AuthError,
     BadRequest,
@@ -19,8 +21,6 @@ from pulumi_zarr.errors import (
     ServerError,
     TransportError,
 )
-from pulumi_zarr.models import CollectionCreate, Status
-from pulumi_zarr.settings import Settings
 
 from .conftest import CRS_4326, count_requests, count_tokens, fault
 

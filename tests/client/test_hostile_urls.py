@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from harness.servers import RawServer
 
+from pulumi_zarr.collection.calls import Operations
 from pulumi_zarr.errors import AuthError, ConfigurationError
-from pulumi_zarr.operations import Operations
 
 SECRET = "PLANTED-hostile-url-s3cr3t-41c9"
 PASSWORD = "pw-9f3e1a77"

@@ -10,12 +10,12 @@ from collections.abc import Iterator
 import pytest
 from harness.fixtures import CLIENT_ID, PLANTED_SECRET, copy_collection
 
-from pulumi_zarr import lifecycle
-from pulumi_zarr.client import ZarrClient
+from pulumi_zarr.api._transport import MAX_RESPONSE_BYTES
+from pulumi_zarr.api.client import ZarrClient
+from pulumi_zarr.api.settings import Settings
+from pulumi_zarr.collection import lifecycle
+from pulumi_zarr.collection.spec import ZarrCollectionInputs
 from pulumi_zarr.errors import ZarrCollectionError
-from pulumi_zarr.schema import ZarrCollectionInputs
-from pulumi_zarr.settings import Settings
-from pulumi_zarr.transport import MAX_RESPONSE_BYTES
 
 from .conftest import CRS_4326, count_requests, fault
 

@@ -12,7 +12,9 @@ import uuid
 import pytest
 from harness.servers import RawServer
 
-from pulumi_zarr.client import MAX_PAGES, ZarrClient
+from pulumi_zarr.api._transport import MAX_RESPONSE_BYTES
+from pulumi_zarr.api.client import MAX_PAGES, ZarrClient
+from pulumi_zarr.api.settings import Settings
 from pulumi_zarr.emulator.server import Emulator
 from pulumi_zarr.errors import (
     AuthError,
@@ -21,8 +23,6 @@ from pulumi_zarr.errors import (
     RequestTimedOut,
     UnexpectedResponse,
 )
-from pulumi_zarr.settings import Settings
-from pulumi_zarr.transport import MAX_RESPONSE_BYTES
 
 from .conftest import fault
 

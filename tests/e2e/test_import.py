@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_zarr.import_file import resource_type
+from pulumi_zarr.dynamic.import_file import resource_type
 
 from .conftest import CLIENT_ID, PLANTED_SECRET, collections_named, spec
 

@@ -16,7 +16,7 @@ import pytest
 from harness.fixtures import write_cube_with_skipped_array, write_failing_cube
 from harness.measure import unique
 
-from pulumi_zarr.resource import PROVIDER_NAME
+from pulumi_zarr.dynamic.resource import PROVIDER_NAME
 
 from .conftest import (
     BUCKET,

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from harness.measure import unique
 
-from pulumi_zarr.import_file import resource_type
+from pulumi_zarr.dynamic.import_file import resource_type
 from pulumi_zarr.native.names import TOKEN
 from pulumi_zarr.testing.cli import native_plugins
 

@@ -11,12 +11,12 @@ import jsonschema
 import pytest
 
 import pulumi_zarr
+from pulumi_zarr.api.settings import PREFLIGHT_SOURCES, SOURCES
+from pulumi_zarr.collection.calls import config_keys
+from pulumi_zarr.collection.spec import INPUT_FIELDS, OUTPUT_FIELDS, OnChange, fields_with
 from pulumi_zarr.native import config
 from pulumi_zarr.native.names import TOKEN, field_name, wire_name, wire_text
 from pulumi_zarr.native.package_schema import package_schema, schema_text
-from pulumi_zarr.operations import config_keys
-from pulumi_zarr.schema import INPUT_FIELDS, OUTPUT_FIELDS, OnChange, fields_with
-from pulumi_zarr.settings import PREFLIGHT_SOURCES, SOURCES
 
 COMMITTED = Path(pulumi_zarr.__file__).parent / "native" / "schema.json"
 METASCHEMA = Path(__file__).resolve().parents[1] / "data" / "pulumi-schema" / "pulumi.json"

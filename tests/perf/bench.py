@@ -5,9 +5,9 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from pulumi_zarr.client import ZarrClient
+from pulumi_zarr.api.client import ZarrClient
+from pulumi_zarr.api.settings import Settings
 from pulumi_zarr.emulator.server import Emulator
-from pulumi_zarr.settings import Settings
 
 CLIENT, SECRET = "perf", "perf-secret"
 CRS = "http://www.opengis.net/def/crs/EPSG/0/4326"

@@ -61,7 +61,7 @@ def test_provider_import_does_not_pull_the_emulator_stack():
     code = f"{_unpickle(serialized)}; import sys; print(','.join(sorted(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     modules = set(done.stdout.strip().split(","))
-    assert "pulumi_zarr.provider" in modules
+    assert "pulumi_zarr.dynamic.provider" in modules
     assert not [m for m in (*HEAVY, "pydantic", "requests") if m in modules]
 
 
@@ -74,8 +74,8 @@ def test_import_cost_relative_to_pulumi_and_provider_size():
         f"{BASE}; from pulumi_zarr import ZarrCollection, ZarrCollectionArgs, "
         "ZarrCollectionProvider"
     )
-    _, check_ms = _ratio(f"{BASE}, pulumi_zarr, pulumi_zarr.schema")
-    _, create_ms = _ratio(f"{BASE}, pulumi_zarr, pulumi_zarr.lifecycle")
+    _, check_ms = _ratio(f"{BASE}, pulumi_zarr, pulumi_zarr.collection.spec")
+    _, create_ms = _ratio(f"{BASE}, pulumi_zarr, pulumi_zarr.collection.lifecycle")
     figure(
         f"cold start: import pulumi + pulumi_zarr / import pulumi ({base:.0f} ms), "
         f"median of {RUNS}",

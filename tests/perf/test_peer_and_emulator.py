@@ -17,8 +17,8 @@ from sentinelhub.api.base import SentinelHubFeatureIterator
 from sentinelhub.download.sentinelhub_client import SentinelHubDownloadClient
 from sentinelhub.download.session import SentinelHubSession
 
-from pulumi_zarr.models import CollectionCreate, Status
-from pulumi_zarr.polling import wait_until_final
+from pulumi_zarr.api.models import CollectionCreate, Status
+from pulumi_zarr.collection.polling import wait_until_final
 
 CRS = "http://www.opengis.net/def/crs/EPSG/0/4326"
 RUNS = 5

@@ -14,10 +14,10 @@ from typing import Any
 
 from bench import client_for, count_connections, figure, inputs, sh_config
 
-from pulumi_zarr import lifecycle
-from pulumi_zarr.client import ZarrClient
-from pulumi_zarr.models import Collection
-from pulumi_zarr.schema import ZarrCollectionInputs
+from pulumi_zarr.api.client import ZarrClient
+from pulumi_zarr.api.models import Collection
+from pulumi_zarr.collection import lifecycle
+from pulumi_zarr.collection.spec import ZarrCollectionInputs
 from pulumi_zarr.testing.engine import ProviderHost
 
 N = 50

@@ -169,7 +169,7 @@ def test_missing_folder_is_unreadable(tmp_path):
 
 def test_importing_the_provider_does_not_import_zarr():
     code = (
-        "import sys, pulumi_zarr, pulumi_zarr.provider, pulumi_zarr.preflight; "
+        "import sys, pulumi_zarr, pulumi_zarr.dynamic.provider, pulumi_zarr.preflight; "
         "print(sorted({'zarr','numpy','fsspec','s3fs','fastapi','uvicorn'} & set(sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

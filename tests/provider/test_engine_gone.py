@@ -24,14 +24,14 @@ from harness.fixtures import (
 )
 from harness.measure import unique
 
-from pulumi_zarr import engine_watch, lifecycle, polling
-from pulumi_zarr.client import ZarrClient
+from pulumi_zarr.api.client import ZarrClient
+from pulumi_zarr.api.settings import Settings
+from pulumi_zarr.collection import engine_watch, lifecycle, polling
+from pulumi_zarr.collection.progress import forward_progress, progress_log
+from pulumi_zarr.collection.spec import ZarrCollectionInputs
+from pulumi_zarr.dynamic.provider import _info
 from pulumi_zarr.errors import ZarrCollectionError
-from pulumi_zarr.logs import forward_progress, progress_log
 from pulumi_zarr.native.engine_log import EngineLog
-from pulumi_zarr.provider import _info
-from pulumi_zarr.schema import ZarrCollectionInputs
-from pulumi_zarr.settings import Settings
 from pulumi_zarr.testing.engine import EngineLogRecorder, ProviderError, ProviderHost
 
 #: How long a provider process may outlive its engine.

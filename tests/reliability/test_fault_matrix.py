@@ -28,7 +28,7 @@ from harness.fixtures import (
 from harness.measure import unique
 from harness.servers import RawServer
 
-from pulumi_zarr.client import MAX_PAGES
+from pulumi_zarr.api.client import MAX_PAGES
 from pulumi_zarr.testing.engine import ProviderError, secret
 
 from .conftest import FAST_CLIENT
@@ -966,8 +966,8 @@ def test_zz_no_secret_or_token_anywhere(host, emu, api, all_logs, issued_tokens)
     """The planted secret and every token the emulator issued appear nowhere: not in any
     response, output or error of the host, its stderr, the serialized provider, the
     exception reprs, nor any log line of this process (emulator, urllib3 DEBUG, client)."""
-    from pulumi_zarr.client import ZarrClient
-    from pulumi_zarr.settings import Settings
+    from pulumi_zarr.api.client import ZarrClient
+    from pulumi_zarr.api.settings import Settings
 
     # whatever ran before: at least one token refetch and one error through the host
     emu.control.add_fault(method="GET", path=TARGETS["read"][1], status=401)

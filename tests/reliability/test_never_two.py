@@ -2,7 +2,7 @@
 identical collection exists (one of this stack's, another stack's), and what read, update and
 delete do when the stack now points at another deployment or account than the collection's.
 
-In process, through :class:`~pulumi_zarr.operations.Operations` (the calls both providers
+In process, through :class:`~pulumi_zarr.collection.calls.Operations` (the calls both providers
 share), against the emulator.
 """
 
@@ -17,9 +17,9 @@ import pytest
 from harness.fixtures import CLIENT_ID, CRS_4326, GOOD_BUCKET, GOOD_PATH, PLANTED_SECRET
 from harness.measure import unique
 
+from pulumi_zarr.collection.calls import Operations
 from pulumi_zarr.emulator.server import Emulator
 from pulumi_zarr.errors import ZarrCollectionError
-from pulumi_zarr.operations import Operations
 
 OTHER_CLIENT, OTHER_SECRET = "other-client", "other-s3cr3t-41d9"
 POST = {"method": "POST", "path": r"/collections$"}

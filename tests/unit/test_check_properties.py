@@ -6,14 +6,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pulumi.output import Unknown
 
-from pulumi_zarr.crs import ZARR_EPSG_CODES, crs_url
-from pulumi_zarr.models import CollectionCreate
-from pulumi_zarr.schema import (
+from pulumi_zarr.api.models import CollectionCreate
+from pulumi_zarr.collection.spec import (
     INPUT_FIELDS,
     RESERVED_BUCKET_PREFIXES,
     RESERVED_BUCKET_SUFFIXES,
     validate,
 )
+from pulumi_zarr.crs import ZARR_EPSG_CODES, crs_url
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),

@@ -9,13 +9,13 @@ import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from pulumi_zarr import errors
+from pulumi_zarr.api._transport import _transport_error
 from pulumi_zarr.errors import (
     PulumiZarrError,
     RequestMayHaveBeenApplied,
     RequestNotSent,
     RequestTimedOut,
 )
-from pulumi_zarr.transport import _transport_error
 
 
 def test_every_error_class_has_one_root():
@@ -47,7 +47,7 @@ def test_a_refused_connection_was_never_sent():
 
 
 def test_error_text_never_holds_a_registered_secret():
-    from pulumi_zarr import redaction
+    from pulumi_zarr.api import redaction
     from pulumi_zarr.errors import BadRequest, ZarrCollectionError
 
     secret = "s3cr3t/with spaces&more"

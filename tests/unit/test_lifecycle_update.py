@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from pulumi_zarr import lifecycle
+from pulumi_zarr.api._transport import ApiSession, deadline
+from pulumi_zarr.api.models import Collection
+from pulumi_zarr.api.settings import Settings
+from pulumi_zarr.collection import lifecycle
+from pulumi_zarr.collection.spec import ZarrCollectionInputs
 from pulumi_zarr.crs import crs_url
 from pulumi_zarr.errors import NotFound, ZarrCollectionError
-from pulumi_zarr.models import Collection
-from pulumi_zarr.schema import ZarrCollectionInputs
-from pulumi_zarr.settings import Settings
-from pulumi_zarr.transport import ApiSession, deadline
 
 ID = "00000000-0000-0000-0000-000000000001"
 OLD = {"name": "Cube", "s3_bucket": "cubes", "path": "a.zarr/", "crs": crs_url(4326)}

@@ -7,11 +7,11 @@ import logging
 
 import pytest
 
+from pulumi_zarr.api.models import Collection
+from pulumi_zarr.collection.polling import wait_until_final
+from pulumi_zarr.collection.progress import progress_log
 from pulumi_zarr.crs import crs_url
 from pulumi_zarr.errors import IngestionTimeout, RequestMayHaveBeenApplied
-from pulumi_zarr.logs import progress_log
-from pulumi_zarr.models import Collection
-from pulumi_zarr.polling import wait_until_final
 
 ID = "00000000-0000-0000-0000-000000000001"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from pulumi_zarr.api.settings import Settings
 from pulumi_zarr.errors import ConfigurationError
-from pulumi_zarr.settings import Settings
 
 CONFIG = """
 [default-profile]

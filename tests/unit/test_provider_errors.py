@@ -9,8 +9,8 @@ import traceback
 
 import pytest
 
+from pulumi_zarr.dynamic.provider import _reported
 from pulumi_zarr.errors import ConfigurationError, ZarrCollectionError
-from pulumi_zarr.provider import _reported
 
 
 @_reported

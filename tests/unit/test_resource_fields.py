@@ -12,14 +12,14 @@ from typing import Any, get_args, get_origin
 
 import pulumi
 
-from pulumi_zarr.native import NativeZarrCollection
-from pulumi_zarr.resource import (
+from pulumi_zarr.collection.spec import ZarrCollectionInputs, ZarrCollectionOutputs
+from pulumi_zarr.dynamic.resource import (
     ZarrCollection,
     ZarrCollectionArgs,
     ZarrCollectionArgsDict,
     ZarrCollectionProperties,
 )
-from pulumi_zarr.schema import ZarrCollectionInputs, ZarrCollectionOutputs
+from pulumi_zarr.native import NativeZarrCollection
 
 NONE = type(None)
 

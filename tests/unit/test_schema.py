@@ -4,9 +4,8 @@ import pytest
 from pulumi.output import Unknown
 from pydantic import ValidationError
 
-from pulumi_zarr.crs import crs_url
-from pulumi_zarr.models import NAME_MAX_LENGTH, name_problem
-from pulumi_zarr.schema import (
+from pulumi_zarr.api.models import NAME_MAX_LENGTH, name_problem
+from pulumi_zarr.collection.spec import (
     INPUT_FIELDS,
     OnChange,
     ZarrCollectionInputs,
@@ -14,6 +13,7 @@ from pulumi_zarr.schema import (
     fields_with,
     on_change,
 )
+from pulumi_zarr.crs import crs_url
 
 GOOD = {"name": "Cube", "s3_bucket": "my-bucket", "path": "cubes/a.zarr/", "crs": crs_url(4326)}
 

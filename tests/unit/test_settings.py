@@ -2,8 +2,8 @@ import re
 
 import pytest
 
+from pulumi_zarr.api.settings import CDSE, CDSE_TOKEN_URL, SH_TOKEN_URL, SH_US_WEST, Settings
 from pulumi_zarr.errors import ConfigurationError
-from pulumi_zarr.settings import CDSE, CDSE_TOKEN_URL, SH_TOKEN_URL, SH_US_WEST, Settings
 
 
 def test_stack_config_wins_over_environment():

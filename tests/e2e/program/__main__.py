@@ -19,9 +19,9 @@ from pulumi_zarr.native import NativeZarrCollection
 
 config = pulumi.Config()
 if config.get_bool("engine_default_provider"):
-    import pulumi_zarr.resource
+    import pulumi_zarr.dynamic.resource
 
-    pulumi_zarr.resource.dynamic_provider = lambda: None  # type: ignore[assignment,return-value]
+    pulumi_zarr.dynamic.resource.dynamic_provider = lambda: None  # type: ignore[assignment,return-value]
 Collection = NativeZarrCollection if config.get("resource") == "native" else ZarrCollection
 
 for logical, spec in json.loads(config.get("collections") or "{}").items():

@@ -18,19 +18,19 @@ from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .property_bags import is_unknown
-from .settings import PREFLIGHT_SOURCES, SOURCES, Settings, preflight_sources
+from ..api.settings import PREFLIGHT_SOURCES, SOURCES, Settings, preflight_sources
+from .unknown import is_unknown
 
 if TYPE_CHECKING:
-    from .client import ZarrClient
-    from .preflight.reporting import PreflightReporter
-    from .schema import InputFailure
+    from ..api.client import ZarrClient
+    from ..preflight.reporting import PreflightReporter
+    from .spec import InputFailure
 
 
 def config_sources() -> dict[str, tuple[str, str]]:
     """Setting name → (stack configuration key, environment variable) of everything the
     provider reads: the connection, the preflight's storage, the profile."""
-    from .profiles import PROFILE_CONFIG_KEY, PROFILE_VARIABLE
+    from ..api.profiles import PROFILE_CONFIG_KEY, PROFILE_VARIABLE
 
     return {**SOURCES, **PREFLIGHT_SOURCES, "profile": (PROFILE_CONFIG_KEY, PROFILE_VARIABLE)}
 
@@ -68,7 +68,7 @@ class Operations:
         self.config = {key: config.get(key) for key in config_keys()}
         self._warn = warn
         if info is not None:
-            from .logs import debug_http_from_environment, forward_progress
+            from .progress import debug_http_from_environment, forward_progress
 
             forward_progress(info)
             debug_http_from_environment(write=debug)
@@ -80,19 +80,19 @@ class Operations:
         return Settings.resolve(self.config, os.environ, profile)
 
     def client(self, props: Mapping[str, Any]) -> ZarrClient:
-        from .client import shared_client
+        from ..api.client import shared_client
 
         return shared_client(self.settings(props))
 
     @cached_property
     def _preflight(self) -> PreflightReporter:
-        from .preflight.reporting import PreflightReporter
+        from ..preflight.reporting import PreflightReporter
 
         return PreflightReporter(self._warn)
 
     def check(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[InputFailure]]:
         """Checked inputs (defaults filled in) and the failures, preflight's included."""
-        from .schema import InputFailure, preflight_target, validate
+        from .spec import InputFailure, preflight_target, validate
 
         inputs, failures = validate(news)
         # missing or wrong credentials fail at preview, not half-way through `up` (one token
@@ -100,7 +100,7 @@ class Operations:
         self.client(inputs).authenticate()
         target = None if failures else preflight_target(inputs)
         if target:
-            from .preflight import collection_findings  # zarr only when the check runs
+            from ..preflight import collection_findings  # zarr only when the check runs
 
             found = collection_findings(**target, **preflight_sources(self.config, os.environ))
             reasons = self._preflight.failures(inputs["preflight"], found)
@@ -113,7 +113,7 @@ class Operations:
     ) -> tuple[list[str], list[str]]:
         """(the inputs that changed, those of them whose change replaces the collection).
         ``collection_id``: the collection of the state diffed (this stack holds it)."""
-        from .schema import OnChange, changed_fields, on_change
+        from .spec import OnChange, changed_fields, on_change
 
         if collection_id:
             from .lifecycle import hold
@@ -126,7 +126,7 @@ class Operations:
     def create(self, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         """(id, the inputs and outputs to store)."""
         from . import lifecycle
-        from .schema import parse_inputs
+        from .spec import parse_inputs
 
         collection_id, outs = lifecycle.create(self.client(props), parse_inputs(props))
         return collection_id, {**props, **outs}
@@ -144,7 +144,7 @@ class Operations:
     ) -> dict[str, Any]:
         """The inputs and outputs to store after applying the changed inputs."""
         from . import lifecycle
-        from .schema import parse_inputs
+        from .spec import parse_inputs
 
         outs = lifecycle.update(self.client(news), collection_id, olds, parse_inputs(news))
         return {**news, **outs}

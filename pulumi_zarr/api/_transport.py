@@ -2,7 +2,7 @@
 
 * One ``requests`` session (so one keep-alive connection pool) per client. oauthlib builds
   the token request; the token response is checked here and the bearer token added here.
-  (:class:`~pulumi_zarr.settings.Settings` allows plain http only to this machine.)
+  (:class:`~pulumi_zarr.api.settings.Settings` allows plain http only to this machine.)
 * Retries come from urllib3's ``Retry``: 429 for every method (the request was not
   processed), 5xx and dropped/timed-out reads for idempotent methods only, connection
   failures before sending for every method. Sentinel Hub sends ``Retry-After`` in
@@ -38,8 +38,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util.retry import Retry
 
-from . import redaction
-from .errors import (
+from ..errors import (
     AnswerTooLarge,
     AuthError,
     RequestMayHaveBeenApplied,
@@ -50,6 +49,7 @@ from .errors import (
     ZarrApiError,
     error_class_for,
 )
+from . import redaction
 from .models import ErrorBody
 from .settings import Settings
 
@@ -61,7 +61,7 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REFRESH_MARGIN_SECONDS = 120.0
 #: The largest answer read. Bodies are streamed and reading stops here, so a hostile answer
 #: cannot take memory without bound; a listing whose page is larger asks for smaller pages
-#: (:meth:`~pulumi_zarr.client.ZarrClient.list_collections`).
+#: (:meth:`~pulumi_zarr.api.client.ZarrClient.list_collections`).
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 _CHUNK_BYTES = 64 * 1024
 

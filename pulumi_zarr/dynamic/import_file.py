@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .client import ZarrClient
-from .errors import NotFound
+from ..api.client import ZarrClient
+from ..errors import NotFound
 
 
 def resource_type() -> str:
@@ -27,7 +27,7 @@ def import_document(client: ZarrClient, resources: Sequence[tuple[str, str]]) ->
     """The import file for ``resources``, (Pulumi resource name, collection id) pairs."""
     from pulumi.dynamic.dynamic import PROVIDER_KEY, serialize_provider
 
-    from . import lifecycle
+    from ..collection import lifecycle
     from .provider import ZarrCollectionProvider
 
     provider = serialize_provider(ZarrCollectionProvider())

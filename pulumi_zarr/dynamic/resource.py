@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 import pulumi
 import pulumi.dynamic
 
-from .operations import config_keys, secret_config_keys
+from ..collection.calls import config_keys, secret_config_keys
 from .provider import ZarrCollectionProvider
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ def resource_properties(
     and every other input and output as None, so that each resolves as an output (``.name`` on
     a ``get`` reference too); None values are not sent as inputs. ``kind``: the class's name,
     for the error about an unknown keyword."""
-    from .schema import INPUT_FIELDS, OUTPUT_FIELDS  # pydantic: not at import time
+    from ..collection.spec import INPUT_FIELDS, OUTPUT_FIELDS  # pydantic: not at import time
 
     given = {k: v for k, v in asdict(args).items() if v is not None} if args else {}
     unknown = set(kwargs) - set(INPUT_FIELDS)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from .client import ZarrClient
-from .errors import IngestionTimeout, ZarrApiError
-from .logs import progress_log
-from .models import Collection
+from ..api.client import ZarrClient
+from ..api.models import Collection
+from ..errors import IngestionTimeout, ZarrApiError
+from .progress import progress_log
 
 #: The poll interval grows with the time already waited (so the overshoot past the end of
 #: ingestion stays under ~10 % of its duration), from MIN to MAX seconds.
@@ -36,9 +36,9 @@ def wait_until_final(
     """Poll ``collection`` until it is INGESTED or FAILED; raise :class:`IngestionTimeout`.
 
     ``started`` is when ingestion began (``clock()`` time), by default now. While waiting, a
-    progress line goes to :data:`~pulumi_zarr.logs.progress_log` after 10 s, then every 30 s;
-    after a progress line, the end of the wait is reported too (so the last line shown is not
-    "still INGESTING").
+    progress line goes to :data:`~pulumi_zarr.collection.progress.progress_log` after 10 s, then
+    every 30 s; after a progress line, the end of the wait is reported too (so the last line
+    shown is not "still INGESTING").
     """
     start = clock() if started is None else started
     deadline = start + timeout_seconds

@@ -4,7 +4,7 @@
 * With ``PULUMI_ZARR_DEBUG_HTTP=1`` in the environment of ``pulumi`` (the provider inherits
   it), every HTTP request and the libraries' DEBUG records go where the provider sends them
   (the dynamic host: its stderr, which the CLI shows; the native plugin: the engine's log);
-  secrets and tokens are masked (:mod:`pulumi_zarr.redaction`).
+  secrets and tokens are masked (:mod:`pulumi_zarr.api.redaction`).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class _DebugLines(_Lines):
     """Redacted ``debug: <logger>: <message>`` lines to ``write`` (default: stderr)."""
 
     def __init__(self, write: Callable[[str], None] | None = None) -> None:
-        from .redaction import RedactingFilter
+        from ..api.redaction import RedactingFilter
 
         super().__init__(write or to_stderr, logging.DEBUG)
         self.addFilter(RedactingFilter())

@@ -1,7 +1,7 @@
 """Where the API is and who we are: deployments, credentials and their sources.
 
 Settings come from Pulumi stack configuration (namespace ``sentinelhub``), then ``SH_*``
-environment variables, then sentinelhub-py's profiles (:mod:`pulumi_zarr.profiles`); each
+environment variables, then sentinelhub-py's profiles (:mod:`pulumi_zarr.api.profiles`); each
 value remembers where it was set, for messages. Base and token URLs are parsed by urllib3, as
 requests will connect, and refused when urllib.parse reads another host (:func:`checked_url`).
 """
@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
+from ..errors import ConfigurationError
 from .endpoints import API_PREFIXES, LEGACY_PREFIX, TOKEN_PATH
-from .errors import ConfigurationError
 from .redaction import MASK
 
 SH_EU = "https://services.sentinel-hub.com"

@@ -15,7 +15,8 @@ from urllib.parse import quote
 import requests
 from pydantic import BaseModel, ValidationError
 
-from .errors import AnswerTooLarge, InvalidCollectionId, UnexpectedResponse
+from ..errors import AnswerTooLarge, InvalidCollectionId, UnexpectedResponse
+from ._transport import ApiSession, Deadline, deadline
 from .models import (
     PAGE_LIMIT,
     Collection,
@@ -27,12 +28,11 @@ from .models import (
     is_collection_id,
 )
 from .settings import Settings, source_text
-from .transport import ApiSession, Deadline, deadline
 
 M = TypeVar("M", bound=BaseModel)
 
 #: A listing asks for at most this many pages' worth of items (pages of
-#: :data:`~pulumi_zarr.models.PAGE_LIMIT`): past it, paging is not ending.
+#: :data:`~pulumi_zarr.api.models.PAGE_LIMIT`): past it, paging is not ending.
 MAX_PAGES = 1000
 
 

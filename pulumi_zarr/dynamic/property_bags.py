@@ -1,21 +1,17 @@
-"""Property bags as the dynamic provider host hands them over: secrets and unknowns.
+"""Property bags as the dynamic provider host hands them over: secrets and ``__provider``.
 
 Secret inputs arrive wrapped (``{SIG: SECRET_SIG, "value": v}``); values not known during a
-preview arrive as ``pulumi.output.Unknown`` (or the ``rpc.UNKNOWN`` sentinel).
+preview are recognized by :func:`pulumi_zarr.collection.unknown.is_unknown`. The native
+plugin reads :data:`PROVIDER_KEY` to recognize a state the dynamic resource wrote.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 PROVIDER_KEY = "__provider"
-
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown) or value == rpc.UNKNOWN
 
 
 def unwrap(props: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:

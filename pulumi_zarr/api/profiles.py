@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from .errors import ConfigurationError
+from ..errors import ConfigurationError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -23,7 +23,7 @@ else:  # pragma: no cover
 DEFAULT_PROFILE = "default-profile"
 PROFILE_VARIABLE = "SH_PROFILE"
 PROFILE_CONFIG_KEY = "sentinelhub:profile"
-#: config.toml key -> setting name (pulumi_zarr.settings.SOURCES)
+#: config.toml key -> setting name (pulumi_zarr.api.settings.SOURCES)
 PROFILE_KEYS = {
     "sh_client_id": "client_id",
     "sh_client_secret": "client_secret",

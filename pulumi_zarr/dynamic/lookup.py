@@ -12,7 +12,7 @@ from typing import Any
 
 from pulumi import RunError
 
-from .errors import PulumiZarrError, ZarrCollectionError
+from ..errors import PulumiZarrError, ZarrCollectionError
 
 
 class LookupFailed(ZarrCollectionError, RunError):
@@ -23,7 +23,7 @@ class LookupFailed(ZarrCollectionError, RunError):
 def _stack_config() -> dict[str, Any]:
     from pulumi.runtime.config import get_config
 
-    from .settings import SOURCES
+    from ..api.settings import SOURCES
 
     # get_config reads secret values too (plainly, without the SDK's warning): they only
     # reach the HTTP client, never the result
@@ -46,10 +46,10 @@ def get_zarr_collection(*, name: str | None = None, id: str | None = None) -> di
 
 
 def _lookup(name: str | None, id: str | None) -> dict[str, Any]:
-    from . import lifecycle
-    from .client import shared_client
-    from .schema import OUTPUT_FIELDS, SERVICE_FIELDS
-    from .settings import Settings
+    from ..api.client import shared_client
+    from ..api.settings import Settings
+    from ..collection import lifecycle
+    from ..collection.spec import OUTPUT_FIELDS, SERVICE_FIELDS
 
     client = shared_client(Settings.resolve(_stack_config(), os.environ))
     collection_id = id if id is not None else lifecycle.find_by_name(client, name or "").id

@@ -13,10 +13,10 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .crs import ZARR_EPSG_CODES, ZARR_EPSG_TEXT, crs_url, epsg_code  # cli.py: schema.crs_url
-from .errors import InvalidCollectionId
-from .models import Collection, CollectionCreate, is_collection_id, name_problem
-from .property_bags import is_unknown
+from ..api.models import Collection, CollectionCreate, is_collection_id, name_problem
+from ..crs import ZARR_EPSG_CODES, ZARR_EPSG_TEXT, crs_url, epsg_code  # cli.py: schema.crs_url
+from ..errors import InvalidCollectionId
+from .unknown import is_unknown
 
 ALLOWED_CRS_TEXT = f"one of EPSG {ZARR_EPSG_TEXT} written as an opengis URL, e.g. '{crs_url(4326)}'"
 #: Values of the ``preflight`` input (None: off).

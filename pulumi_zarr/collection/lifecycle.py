@@ -9,8 +9,9 @@ again. Create is transactional: when it raises, nothing it made is left on the s
 collection adopted with ``import_id`` is left as it was), unless the engine that asked for it
 is gone: then no state would record the DELETE, and the collection stays for the rerun to adopt
 (:mod:`.engine_watch`). Update applies each changed input as its
-:class:`~pulumi_zarr.schema.OnChange` says. A collection not found on another deployment or as
-another client than the state records is reported, never dropped or counted as deleted.
+:class:`~pulumi_zarr.collection.spec.OnChange` says. A collection not found on another
+deployment or as another client than the state records is reported, never dropped or counted
+as deleted.
 
 Every step has an overall deadline: create and re-ingest ``ingestion_timeout_seconds``, the
 others one request's budget. Past it, one request timeout more is left for cleaning up.
@@ -25,9 +26,9 @@ import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .client import ZarrClient
-from .engine_watch import engine_gone
-from .errors import (
+from ..api.client import ZarrClient
+from ..api.models import Collection, CollectionCreate, Status
+from ..errors import (
     AnswerTooLarge,
     AuthError,
     IngestionTimeout,
@@ -40,9 +41,9 @@ from .errors import (
     ZarrApiError,
     ZarrCollectionError,
 )
-from .models import Collection, CollectionCreate, Status
+from .engine_watch import engine_gone
 from .polling import poll_interval, wait_until_final
-from .schema import (
+from .spec import (
     PLACE_FIELDS,
     SERVICE_FIELDS,
     OnChange,
