@@ -1,9 +1,9 @@
 """What each of the engine's resource calls does, on plain property bags.
 
-Both providers adapt Pulumi's calls to this class: the dynamic one (``provider.py``) and the
-native plugin (``native/provider.py``). Property bags here are plain dicts with the schema's
+Both providers adapt Pulumi's calls to this class: the dynamic one (``dynamic/provider.py``) and the
+native plugin (``native/provider.py``). Property bags here are plain dicts with the spec's
 snake_case names: no secret wrappers, no ``__provider``, wire names already translated. The
-rules themselves live in :mod:`.schema` (validation, diff, what a change does) and
+rules themselves live in :mod:`.spec` (validation, diff, what a change does) and
 :mod:`.lifecycle` (what happens on the service); this module only puts them in call order.
 
 Importing it is cheap: pydantic, requests and the models load on the first call that needs

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..api.models import Collection, CollectionCreate, is_collection_id, name_problem
-from ..crs import ZARR_EPSG_CODES, ZARR_EPSG_TEXT, crs_url, epsg_code  # cli.py: schema.crs_url
+from ..crs import ZARR_EPSG_CODES, ZARR_EPSG_TEXT, crs_url, epsg_code  # cli.py: spec.crs_url
 from ..errors import InvalidCollectionId
 from .unknown import is_unknown
 

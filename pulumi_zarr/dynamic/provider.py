@@ -1,5 +1,5 @@
 """The dynamic ``ResourceProvider`` of ZarrCollection: a thin adapter from the dynamic provider
-host's calls to :class:`~pulumi_zarr.collection.calls.Operations` (which puts the schema and the
+host's calls to :class:`~pulumi_zarr.collection.calls.Operations` (which puts the spec and the
 lifecycle in call order).
 
 The provider object holds nothing that is serialized: the SDK stores it (pickled by

@@ -52,7 +52,7 @@ class _RequiredArgs(TypedDict):
 
 class ZarrCollectionArgsDict(_RequiredArgs, total=False):
     """The inputs of :class:`ZarrCollection` as keywords (the same fields and types as
-    :class:`ZarrCollectionArgs`, None meaning unset; a test holds both to the schema)."""
+    :class:`ZarrCollectionArgs`, None meaning unset; a test holds both to the spec)."""
 
     wait_for_ingestion: pulumi.Input[bool] | None
     ingestion_timeout_seconds: pulumi.Input[int] | None
@@ -83,7 +83,7 @@ _R = TypeVar("_R", bound="ZarrCollectionProperties")
 
 class ZarrCollectionProperties:
     """The properties of a Zarr collection resource, dynamic or native: its inputs and outputs,
-    as typed outputs (the schema's models declare them; a test keeps the two the same), and its
+    as typed outputs (the spec's models declare them; a test keeps the two the same), and its
     typed constructor."""
 
     name: pulumi.Output[str]

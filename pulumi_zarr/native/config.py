@@ -4,7 +4,7 @@
 The keys and their environment variables are :func:`pulumi_zarr.collection.calls.config_sources`
 (settings.py's ``SOURCES`` and ``PREFLIGHT_SOURCES``, and the profile), how they resolve is
 ``Settings.resolve``; this module adds only what the schema needs: a
-description of each, and which are secret (``operations.secret_config_keys``), marked secret
+description of each, and which are secret (``calls.secret_config_keys``), marked secret
 in the provider's inputs whether or not the user set them with ``--secret``.
 """
 
