@@ -53,7 +53,8 @@ from . import redaction
 from .models import ErrorBody
 from .settings import Settings
 
-log = logging.getLogger(__name__)
+# the name users see in PULUMI_ZARR_DEBUG_HTTP lines ("debug: pulumi_zarr.transport: POST …")
+log = logging.getLogger("pulumi_zarr.transport")
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
