@@ -41,6 +41,18 @@ class OnChange(str, Enum):
     ADOPT = "adopt"
 
 
+#: What a change of an input does, said once per kind (the schema's and the typed classes'
+#: descriptions end with it).
+EFFECTS: dict[OnChange, str] = {
+    OnChange.REPLACE: "Changing it replaces the collection: the new one is created and "
+    "ingested before the old one is deleted.",
+    OnChange.RENAME: "Changing it renames the collection in place.",
+    OnChange.REINGEST: "Changing it re-ingests the collection in place.",
+    OnChange.STATE: "Kept in Pulumi's state only: changing it changes nothing on the service.",
+    OnChange.ADOPT: "Read only when the resource is created: changing it later changes nothing.",
+}
+
+
 def _on(kind: OnChange, description: str) -> Any:
     return {"json_schema_extra": {"on_change": kind.value}, "description": description}
 
@@ -163,8 +175,7 @@ class ZarrCollectionInputs(BaseModel):
         None,
         **_on(
             OnChange.ADOPT,
-            "The id of an existing collection to adopt instead of creating one; read only "
-            "when the resource is created.",
+            "The id of an existing collection to adopt instead of creating one.",
         ),
     )
 

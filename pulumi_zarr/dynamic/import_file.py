@@ -16,19 +16,13 @@ from ..api.client import ZarrClient
 from ..errors import NotFound
 
 
-def resource_type() -> str:
-    """The type token of the dynamic ZarrCollection resource."""
-    from .resource import ZarrCollection
-
-    return f"pulumi-python:{ZarrCollection._resource_type_name}"
-
-
 def import_document(client: ZarrClient, resources: Sequence[tuple[str, str]]) -> dict[str, Any]:
     """The import file for ``resources``, (Pulumi resource name, collection id) pairs."""
     from pulumi.dynamic.dynamic import PROVIDER_KEY, serialize_provider
 
     from ..collection import lifecycle
     from .provider import ZarrCollectionProvider
+    from .resource import TYPE_TOKEN
 
     provider = serialize_provider(ZarrCollectionProvider())
     entries = []
@@ -39,7 +33,7 @@ def import_document(client: ZarrClient, resources: Sequence[tuple[str, str]]) ->
         inputs, outputs = found
         entries.append(
             {
-                "type": resource_type(),
+                "type": TYPE_TOKEN,
                 "name": name,
                 "id": collection_id,
                 "inputs": {**inputs, PROVIDER_KEY: provider},

@@ -11,55 +11,18 @@ from __future__ import annotations
 import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import pulumi
 import pulumi.dynamic
 
 from ..collection.calls import config_keys, secret_config_keys
+from ._generated import TypedOutputs, ZarrCollectionArgs, ZarrCollectionArgsDict
 from .provider import ZarrCollectionProvider
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
-
-
-@dataclass
-class ZarrCollectionArgs:
-    """Inputs of a :class:`ZarrCollection`. ``s3_bucket``, ``path`` and ``crs`` force a new
-    collection when changed; ``name`` is renamed in place; changing ``reingest_trigger``
-    re-ingests in place. ``import_id`` adopts that existing collection instead of creating
-    one (read only when the resource is created)."""
-
-    name: pulumi.Input[str]
-    s3_bucket: pulumi.Input[str]
-    path: pulumi.Input[str]
-    crs: pulumi.Input[str]
-    wait_for_ingestion: pulumi.Input[bool] | None = None
-    ingestion_timeout_seconds: pulumi.Input[int] | None = None
-    reingest_trigger: pulumi.Input[str] | None = None
-    preflight: pulumi.Input[str] | None = None
-    profile: pulumi.Input[str] | None = None
-    import_id: pulumi.Input[str] | None = None
-
-
-class _RequiredArgs(TypedDict):
-    name: pulumi.Input[str]
-    s3_bucket: pulumi.Input[str]
-    path: pulumi.Input[str]
-    crs: pulumi.Input[str]
-
-
-class ZarrCollectionArgsDict(_RequiredArgs, total=False):
-    """The inputs of :class:`ZarrCollection` as keywords (the same fields and types as
-    :class:`ZarrCollectionArgs`, None meaning unset; a test holds both to the spec)."""
-
-    wait_for_ingestion: pulumi.Input[bool] | None
-    ingestion_timeout_seconds: pulumi.Input[int] | None
-    reingest_trigger: pulumi.Input[str] | None
-    preflight: pulumi.Input[str] | None
-    profile: pulumi.Input[str] | None
-    import_id: pulumi.Input[str] | None
 
 
 @contextmanager
@@ -78,36 +41,12 @@ def _pickler_restored() -> Iterator[None]:
             setattr(pickle._Pickler, name, method)
 
 
-_R = TypeVar("_R", bound="ZarrCollectionProperties")
+_R = TypeVar("_R", bound="ZarrCollectionBase")
 
 
-class ZarrCollectionProperties:
-    """The properties of a Zarr collection resource, dynamic or native: its inputs and outputs,
-    as typed outputs (the spec's models declare them; a test keeps the two the same), and its
-    typed constructor."""
-
-    name: pulumi.Output[str]
-    s3_bucket: pulumi.Output[str]
-    path: pulumi.Output[str]
-    crs: pulumi.Output[str]
-    wait_for_ingestion: pulumi.Output[bool]
-    ingestion_timeout_seconds: pulumi.Output[int]
-    reingest_trigger: pulumi.Output[str | None]
-    preflight: pulumi.Output[str | None]
-    profile: pulumi.Output[str | None]
-    import_id: pulumi.Output[str | None]
-    status: pulumi.Output[str]
-    ingestion_errors: pulumi.Output[str | None]
-    array_names: pulumi.Output[list[str]]
-    envelope: pulumi.Output[dict[str, Any] | None]
-    width: pulumi.Output[int | float | None]
-    height: pulumi.Output[int | float | None]
-    created: pulumi.Output[str | None]
-    bands: pulumi.Output[dict[str, dict[str, Any]] | None]
-    max_meters_per_pixel: pulumi.Output[float | None]
-    data_type: pulumi.Output[str]
-    base_url: pulumi.Output[str | None]
-    client_id: pulumi.Output[str | None]
+class ZarrCollectionBase(TypedOutputs):
+    """The base of both resource classes, dynamic and native: the typed outputs (generated from
+    the spec) and the typed constructor."""
 
     @overload
     def __init__(
@@ -205,7 +144,7 @@ def dynamic_provider() -> pulumi.ProviderResource:
 
 
 class ZarrCollection(
-    ZarrCollectionProperties, pulumi.dynamic.Resource, module="sentinelhub", name="ZarrCollection"
+    ZarrCollectionBase, pulumi.dynamic.Resource, module="sentinelhub", name="ZarrCollection"
 ):
     """A Sentinel Hub Zarr collection, ingested from a Zarr group in an S3 bucket."""
 
@@ -220,3 +159,7 @@ class ZarrCollection(
             pulumi.dynamic.Resource.__init__(
                 self, ZarrCollectionProvider(), resource_name, props, opts
             )
+
+
+#: The type token of the dynamic ZarrCollection, as every dynamic stack's state holds it.
+TYPE_TOKEN = f"pulumi-python:{ZarrCollection._resource_type_name}"

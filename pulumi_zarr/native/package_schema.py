@@ -17,21 +17,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..collection.spec import OnChange, ZarrCollectionInputs, ZarrCollectionOutputs, on_change
+from ..collection.spec import (
+    EFFECTS,
+    OnChange,
+    ZarrCollectionInputs,
+    ZarrCollectionOutputs,
+    on_change,
+)
 from . import config
 from .names import PACKAGE, TOKEN, wire_name, wire_text
 
 ANY = {"$ref": "pulumi.json#/Any"}
-
-#: What a change of an input does, said once per kind (appended to its description).
-EFFECTS: dict[OnChange, str] = {
-    OnChange.REPLACE: "Changing it replaces the collection: the new one is created and "
-    "ingested before the old one is deleted.",
-    OnChange.RENAME: "Changing it renames the collection in place.",
-    OnChange.REINGEST: "Changing it re-ingests the collection in place.",
-    OnChange.STATE: "Kept in Pulumi's state only: changing it changes nothing on the service.",
-    OnChange.ADOPT: "Read only when the resource is created: changing it later changes nothing.",
-}
 
 
 def type_spec(json_schema: dict[str, Any]) -> dict[str, Any]:
@@ -92,8 +88,7 @@ def _always_set(model: type[BaseModel]) -> list[str]:
 
 
 def resource_spec() -> dict[str, Any]:
-    from ..dynamic.import_file import resource_type
-    from ..dynamic.resource import ZarrCollection
+    from ..dynamic.resource import TYPE_TOKEN, ZarrCollection
 
     inputs = _properties(ZarrCollectionInputs, "validation")
     outputs = _properties(ZarrCollectionOutputs, "serialization")
@@ -104,7 +99,7 @@ def resource_spec() -> dict[str, Any]:
         "properties": {**inputs, **outputs},
         "required": [*_always_set(ZarrCollectionInputs), *_always_set(ZarrCollectionOutputs)],
         # a stack made with the dynamic resource moves to this one without recreating anything
-        "aliases": [{"type": resource_type()}],
+        "aliases": [{"type": TYPE_TOKEN}],
     }
 
 

@@ -2,7 +2,7 @@
 
 The same typed arguments (:class:`~pulumi_zarr.ZarrCollectionArgs`, or keywords typed by
 :class:`~pulumi_zarr.dynamic.resource.ZarrCollectionArgsDict`) and typed outputs
-(:class:`~pulumi_zarr.dynamic.resource.ZarrCollectionProperties`, snake_case) as the dynamic
+(:class:`~pulumi_zarr.dynamic.resource.ZarrCollectionBase`, snake_case) as the dynamic
 :class:`~pulumi_zarr.ZarrCollection`, served by the ``pulumi-resource-sentinelhub`` plugin
 instead of the dynamic provider host. Names are translated to the wire's camelCase on the way
 out and back. Every instance carries an alias to the dynamic resource's type, so a stack moves
@@ -15,18 +15,16 @@ from typing import Any
 
 import pulumi
 
-from ..dynamic.resource import ZarrCollectionProperties
+from ..dynamic.resource import TYPE_TOKEN, ZarrCollectionBase
 from .names import TOKEN, field_name, wire_name
 
 
 def dynamic_alias() -> pulumi.Alias:
     """The alias to the dynamic resource of the same name (``pulumi-python:dynamic/…``)."""
-    from ..dynamic.import_file import resource_type
-
-    return pulumi.Alias(type_=resource_type())
+    return pulumi.Alias(type_=TYPE_TOKEN)
 
 
-class NativeZarrCollection(ZarrCollectionProperties, pulumi.CustomResource):
+class NativeZarrCollection(ZarrCollectionBase, pulumi.CustomResource):
     """A Sentinel Hub Zarr collection, through the native ``sentinelhub`` provider plugin."""
 
     def _register(

@@ -11,7 +11,7 @@ import pytest
 from emulator.helpers import ingest
 
 from cli.helpers import run_command
-from pulumi_zarr.dynamic.import_file import resource_type
+from pulumi_zarr.dynamic.resource import TYPE_TOKEN
 
 PROVIDER_KEY = "__provider"
 MISSING = "00000000-0000-4000-8000-000000000000"
@@ -39,7 +39,7 @@ def test_writes_an_entry_per_collection_as_the_service_has_it(url, two, run, tmp
         ("second", two[1]["id"]),
     ]
     for entry, made in zip(entries, two, strict=True):
-        assert entry["type"] == resource_type()
+        assert entry["type"] == TYPE_TOKEN
         inputs, outputs = entry["inputs"], entry["outputs"]
         assert {k: inputs[k] for k in ("name", "s3_bucket", "path", "crs")} == {
             "name": made["name"],

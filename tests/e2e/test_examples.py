@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from harness.measure import unique
 
-from pulumi_zarr.dynamic.import_file import resource_type
+from pulumi_zarr.dynamic.resource import TYPE_TOKEN
 from pulumi_zarr.native.names import TOKEN
 from pulumi_zarr.testing.cli import native_plugins
 
@@ -36,7 +36,7 @@ def test_quickstart(stack_factory, api, provider):
     stack.up()
     out = stack.outputs()
     [held] = stack.resources()
-    assert held["type"] == {"dynamic": resource_type(), "native": TOKEN}[provider]
+    assert held["type"] == {"dynamic": TYPE_TOKEN, "native": TOKEN}[provider]
     assert out["status"] == "INGESTED" and out["arrays"] == ["B1", "B2"]
     assert out["data_type"] == f"zarr-{out['collection_id']}"
     assert [c["id"] for c in collections_named(api, name)] == [out["collection_id"]]

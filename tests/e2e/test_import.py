@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_zarr.dynamic.import_file import resource_type
+from pulumi_zarr.dynamic.resource import TYPE_TOKEN
 
 from .conftest import CLIENT_ID, PLANTED_SECRET, collections_named, spec
 
@@ -36,7 +36,7 @@ def test_pulumi_import_fails_for_a_dynamic_resource(stack_factory, api, existing
     stack = stack_factory(traceback=True)  # as above
     shown = stack.run(
         "import",
-        resource_type(),
+        TYPE_TOKEN,
         "adopted",
         existing["id"],
         "--yes",

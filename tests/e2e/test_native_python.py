@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from harness.measure import unique
 
-from pulumi_zarr.dynamic.import_file import resource_type
+from pulumi_zarr.dynamic.resource import TYPE_TOKEN
 from pulumi_zarr.native.names import TOKEN
 from pulumi_zarr.testing.cli import native_plugins
 
@@ -110,7 +110,7 @@ def test_a_dynamic_stack_moves_to_the_native_class_through_the_alias(stack_facto
     stack.collections({"cube": spec(name)})
     stack.up()
     before = stack.outputs()["cube"]
-    assert [r["type"] for r in stack.resources()] == [resource_type()]
+    assert [r["type"] for r in stack.resources()] == [TYPE_TOKEN]
 
     stack.configure({"zarr-e2e:resource": "native"})
     emu.control.reset_stats()

@@ -14,6 +14,7 @@ import pulumi_zarr
 from pulumi_zarr.api.settings import PREFLIGHT_SOURCES, SOURCES
 from pulumi_zarr.collection.calls import config_keys
 from pulumi_zarr.collection.spec import INPUT_FIELDS, OUTPUT_FIELDS, OnChange, fields_with
+from pulumi_zarr.dynamic.resource import TYPE_TOKEN
 from pulumi_zarr.native import config
 from pulumi_zarr.native.names import TOKEN, field_name, wire_name, wire_text
 from pulumi_zarr.native.package_schema import package_schema, schema_text
@@ -103,4 +104,4 @@ def test_config_is_the_settings_keys_with_the_secret_marked(schema):
 
 
 def test_the_dynamic_resource_type_is_an_alias(resource):
-    assert resource["aliases"] == [{"type": "pulumi-python:dynamic/sentinelhub:ZarrCollection"}]
+    assert resource["aliases"] == [{"type": TYPE_TOKEN}]

@@ -1,93 +1,57 @@
-"""The typed classes programs use (ZarrCollectionArgs, ZarrCollection's outputs) against the
-schema, the one declaration of the inputs and outputs: names, types and optionality."""
+"""The typed classes programs use (``ZarrCollectionArgs``, the keyword TypedDict, the typed
+outputs of both resource classes): generated from the spec, committed, and with the spec's
+fields, types and optionality."""
 
 from __future__ import annotations
 
-import collections.abc
 import dataclasses
-import sys
-import types
-import typing
-from typing import Any, get_args, get_origin
-
-import pulumi
 
 from pulumi_zarr.collection.spec import ZarrCollectionInputs, ZarrCollectionOutputs
-from pulumi_zarr.dynamic.resource import (
-    ZarrCollection,
-    ZarrCollectionArgs,
-    ZarrCollectionArgsDict,
-    ZarrCollectionProperties,
-)
+from pulumi_zarr.dynamic._generated import TypedOutputs, ZarrCollectionArgs, ZarrCollectionArgsDict
+from pulumi_zarr.dynamic.codegen import REGENERATE, TARGET, module_text, type_text
+from pulumi_zarr.dynamic.resource import TYPE_TOKEN, ZarrCollection, ZarrCollectionBase
 from pulumi_zarr.native import NativeZarrCollection
 
-NONE = type(None)
+INPUTS = ZarrCollectionInputs.model_fields
+OUTPUTS = ZarrCollectionOutputs.model_fields
 
 
-def _own_hints(cls: type) -> dict[str, Any]:
-    """The annotations ``cls`` itself declares, evaluated in its module."""
-    namespace = vars(sys.modules[cls.__module__])
-    return {name: eval(text, namespace) for name, text in vars(cls)["__annotations__"].items()}
+def test_the_committed_module_is_the_generated_one():
+    assert TARGET.read_text() == module_text(), f"{TARGET.name} is stale: run `{REGENERATE}`"
 
 
-def _members(tp: Any) -> set[Any]:
-    """The members of a union (a lone type is a union of one)."""
-    if get_origin(tp) in (typing.Union, types.UnionType):
-        return set(get_args(tp))
-    return {tp}
+def test_each_type_is_written_as_the_spec_writes_it():
+    for model in (ZarrCollectionInputs, ZarrCollectionOutputs):
+        for name, field in model.model_fields.items():
+            assert type_text(field.annotation) == model.__annotations__[name], name
 
 
-def _plain(tp: Any) -> set[Any]:
-    """``pulumi.Input[T] | None`` or ``pulumi.Output[T]`` as the members of ``T`` (and None)."""
-    members: set[Any] = set()
-    for member in _members(tp):
-        origin = get_origin(member)
-        if origin is pulumi.Output or member is pulumi.Output:
-            members |= _members(get_args(member)[0])
-        elif origin is not collections.abc.Awaitable and not isinstance(member, typing.ForwardRef):
-            members.add(member)  # pulumi.Input[T] is T | Awaitable[T] | "Output[T]"
-    return members
-
-
-def _schema(model: type[Any]) -> dict[str, set[Any]]:
-    return {name: _members(field.annotation) for name, field in model.model_fields.items()}
-
-
-def test_args_are_the_schema_inputs():
-    hints = _own_hints(ZarrCollectionArgs)
-    fields = {f.name: f for f in dataclasses.fields(ZarrCollectionArgs)}
-    assert list(hints) == list(ZarrCollectionInputs.model_fields)
-    for name, field in ZarrCollectionInputs.model_fields.items():
-        assert _plain(hints[name]) - {NONE} == _members(field.annotation) - {NONE}, name
-        # an input with a default is optional in the program, and only such an input
-        optional = not field.is_required()
-        assert (NONE in _plain(hints[name])) is optional, name
-        assert (fields[name].default is None) is optional, name
-
-
-def test_keyword_args_are_the_schema_inputs():
-    namespace = vars(sys.modules[ZarrCollectionArgsDict.__module__])
-    hints = {  # TypedDict keeps its (and its bases') annotations as forward references
-        name: eval(getattr(ref, "__forward_arg__", ref), namespace)
-        for name, ref in ZarrCollectionArgsDict.__annotations__.items()
+def test_the_inputs_not_required_by_the_spec_are_optional_in_both_argument_forms():
+    defaults = {f.name: f.default for f in dataclasses.fields(ZarrCollectionArgs)}
+    assert list(defaults) == list(INPUTS)
+    assert {n for n, default in defaults.items() if default is dataclasses.MISSING} == {
+        n for n, field in INPUTS.items() if field.is_required()
     }
-    assert sorted(hints) == sorted(ZarrCollectionInputs.model_fields)
-    for name, field in ZarrCollectionInputs.model_fields.items():
-        assert _plain(hints[name]) - {NONE} == _members(field.annotation) - {NONE}, name
-        required = name in ZarrCollectionArgsDict.__required_keys__
-        assert required is field.is_required(), name
-
-
-def test_resource_outputs_are_the_schema_inputs_and_outputs():
-    hints = {
-        name: _plain(tp)
-        for name, tp in _own_hints(ZarrCollectionProperties).items()
-        if get_origin(tp) is pulumi.Output
+    assert ZarrCollectionArgsDict.__required_keys__ == {
+        n for n, field in INPUTS.items() if field.is_required()
     }
-    assert hints == {**_schema(ZarrCollectionInputs), **_schema(ZarrCollectionOutputs)}
+    assert ZarrCollectionArgsDict.__optional_keys__ == {
+        n for n, field in INPUTS.items() if not field.is_required()
+    }
 
 
-def test_both_resource_classes_have_those_outputs():
+def test_both_resource_classes_have_every_input_and_output_as_typed_outputs():
+    assert list(TypedOutputs.__annotations__) == [*INPUTS, *OUTPUTS]
     for cls in (ZarrCollection, NativeZarrCollection):
-        assert issubclass(cls, ZarrCollectionProperties)
-        assert "__annotations__" not in vars(cls) or not vars(cls)["__annotations__"]
+        assert issubclass(cls, ZarrCollectionBase)
+        assert not vars(cls).get("__annotations__"), cls  # no field declared by hand
+
+
+def test_the_docstrings_are_the_spec_descriptions():
+    text = " ".join(TARGET.read_text().split())
+    for name, field in {**INPUTS, **OUTPUTS}.items():
+        assert field.description and " ".join(field.description.split()) in text, name
+
+
+def test_the_dynamic_type_token_is_the_one_existing_states_hold():
+    assert TYPE_TOKEN == "pulumi-python:dynamic/sentinelhub:ZarrCollection"
