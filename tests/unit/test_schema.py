@@ -6,7 +6,6 @@ from pydantic import ValidationError
 
 from pulumi_zarr.api.models import NAME_MAX_LENGTH, name_problem
 from pulumi_zarr.collection.spec import (
-    INPUT_FIELDS,
     OnChange,
     ZarrCollectionInputs,
     changed_fields,
@@ -18,15 +17,25 @@ from pulumi_zarr.crs import crs_url
 GOOD = {"name": "Cube", "s3_bucket": "my-bucket", "path": "cubes/a.zarr/", "crs": crs_url(4326)}
 
 
+#: What a change of each input does: changing an input's kind changes what existing stacks do.
+KINDS = {
+    "name": OnChange.RENAME,
+    "s3_bucket": OnChange.REPLACE,
+    "path": OnChange.REPLACE,
+    "crs": OnChange.REPLACE,
+    "profile": OnChange.REPLACE,
+    "reingest_trigger": OnChange.REINGEST,
+    "wait_for_ingestion": OnChange.STATE,
+    "ingestion_timeout_seconds": OnChange.STATE,
+    "preflight": OnChange.STATE,
+    "import_id": OnChange.ADOPT,
+}
+
+
 def test_change_kinds_are_declared_by_the_schema():
-    assert set(fields_with(OnChange.REPLACE)) == {"s3_bucket", "path", "crs", "profile"}
-    assert on_change("name") is OnChange.RENAME
-    assert on_change("reingest_trigger") is OnChange.REINGEST
-    assert {f for f in INPUT_FIELDS if on_change(f) is OnChange.STATE} == {
-        "wait_for_ingestion",
-        "ingestion_timeout_seconds",
-        "preflight",
-    }
+    assert {field: on_change(field) for field in KINDS} == KINDS
+    for field, kind in KINDS.items():
+        assert field in fields_with(kind), field
 
 
 def test_create_payload_is_the_wire_body():
