@@ -30,6 +30,7 @@ from harness.measure import unique
 from pulumi.output import Unknown
 
 import pulumi_zarr
+from pulumi_zarr.collection.spec import DEFAULTS
 from pulumi_zarr.emulator.server import Emulator
 from pulumi_zarr.native.names import field_name, wire_name
 from pulumi_zarr.testing.engine import UNKNOWN, ProviderError, ProviderHost, secret
@@ -126,7 +127,8 @@ def test_check_fills_defaults_under_wire_names(native):
     news = program_inputs()
     inputs, failures = native.check({}, news)
     assert failures == []
-    assert inputs == {**news, "waitForIngestion": True, "ingestionTimeoutSeconds": 1800}
+    assert inputs == {**news, **wire(**DEFAULTS)}
+    assert (inputs["waitForIngestion"], inputs["ingestionTimeoutSeconds"]) == (True, 1800)
 
 
 def test_check_failures_name_the_wire_names(native):
