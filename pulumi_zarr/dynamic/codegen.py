@@ -1,11 +1,10 @@
-"""Writes :mod:`pulumi_zarr.dynamic._generated`, the typed classes programs use, from the spec.
+"""Writes :mod:`pulumi_zarr.dynamic._generated` from the spec's models, as ``schema.json`` is.
 
 ``ZarrCollectionArgs``, the keyword ``ZarrCollectionArgsDict`` and ``TypedOutputs`` (the outputs
-of both resource classes) take their fields, types, optionality and docstrings from the models
-of :mod:`pulumi_zarr.collection.spec`, as ``native/schema.json`` does. The module is committed (the
-resource classes import it without pydantic); a test fails when it drifts. Regenerate it with
-``python -m pulumi_zarr.dynamic.codegen``, which writes the file in place (a shell redirection
-would empty it before the package, which imports it, is loaded).
+of both resource classes) take their fields, types, optionality and docstrings from
+:mod:`pulumi_zarr.collection.spec`. The module is committed (so importing the resource classes
+needs no pydantic) and a test fails when it drifts. ``python -m pulumi_zarr.dynamic.codegen``
+rewrites it in place (a shell redirection would empty it before the package imports it).
 """
 
 from __future__ import annotations
