@@ -55,9 +55,7 @@ class OAuthSession(OAuth2Session):
             if _origin(url)[0] == "http" and is_loopback_url(url)
         )
 
-    def request(  # type: ignore[override]
-        self, method: str, url: str, **kwargs: Any
-    ) -> requests.Response:
+    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         kwargs["timeout"] = kwargs.get("timeout") or self.timeout
         return exchange(super().request, method, self.as_oauthlib_sees(url), **kwargs)
 
