@@ -127,13 +127,13 @@ class AuthError(ZarrApiError):
 
 class UnexpectedResponse(ZarrApiError):
     """An answer the API does not give: not JSON or not the documented shape, larger than
-    :data:`~pulumi_zarr.api._transport.MAX_RESPONSE_BYTES`, a redirect, about another collection
+    :data:`~pulumi_zarr.api._deadline.MAX_RESPONSE_BYTES`, a redirect, about another collection
     than the one asked for, or paging that does not end. Nothing is built on it; for a POST
     the request may have taken effect."""
 
 
 class AnswerTooLarge(UnexpectedResponse):
-    """An answer larger than :data:`~pulumi_zarr.api._transport.MAX_RESPONSE_BYTES`, left unread.
+    """An answer larger than :data:`~pulumi_zarr.api._deadline.MAX_RESPONSE_BYTES`, left unread.
     A listing asks for smaller pages when it gets one."""
 
 

@@ -16,7 +16,8 @@ import requests
 from pydantic import BaseModel, ValidationError
 
 from ..errors import AnswerTooLarge, InvalidCollectionId, UnexpectedResponse
-from ._transport import ApiSession, Deadline, deadline
+from ._deadline import Deadline, deadline
+from ._transport import ApiSession
 from .models import (
     PAGE_LIMIT,
     Collection,

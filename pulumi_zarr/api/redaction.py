@@ -1,10 +1,10 @@
 """Keep credentials out of log lines and error messages.
 
-requests-oauthlib logs request bodies and tokens at DEBUG level. A filter on its loggers
-replaces every registered secret by ``***`` before any handler sees the record; every
-:class:`~pulumi_zarr.errors.PulumiZarrError` masks its message the same way, so a secret the
-service echoes back (in an ``error_description``, a validation message, a malformed body)
-never reaches the user.
+requests-oauthlib logs the token request's body (with the client secret) and every token at
+DEBUG level. A filter on its loggers replaces every registered secret by ``***`` before any
+handler sees the record; every :class:`~pulumi_zarr.errors.PulumiZarrError` masks its message
+the same way, so a secret the service echoes back (in an ``error_description``, a validation
+message, a malformed body) never reaches the user.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ MASK = "***"
 #: Loggers of third-party libraries that write credentials into DEBUG records.
 _NOISY_LOGGERS = (
     "requests_oauthlib.oauth2_session",
-    "oauthlib.oauth2.rfc6749.clients.base",
-    "oauthlib.oauth2.rfc6749.parameters",
     "urllib3.connectionpool",
 )
 

@@ -16,8 +16,9 @@ import sys
 from collections.abc import Callable, Mapping
 
 DEBUG_HTTP_VARIABLE = "PULUMI_ZARR_DEBUG_HTTP"
-#: The loggers whose DEBUG records the switch shows: ours, the HTTP stack and OAuth.
-DEBUG_LOGGERS = ("pulumi_zarr", "urllib3", "requests_oauthlib", "oauthlib")
+#: The loggers whose DEBUG records the switch shows: ours, the HTTP stack and OAuth (oauthlib's
+#: client side logs nothing; requests-oauthlib logs the token flow).
+DEBUG_LOGGERS = ("pulumi_zarr", "urllib3", "requests_oauthlib")
 
 progress_log = logging.getLogger("pulumi_zarr.progress")
 

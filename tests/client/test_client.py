@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from pulumi_zarr.api import _auth
 from pulumi_zarr.api.client import ZarrClient
 from pulumi_zarr.api.endpoints import CURRENT_PREFIX, LEGACY_PREFIX
 from pulumi_zarr.api.models import CollectionCreate, Status
@@ -97,6 +98,28 @@ def test_expired_token_is_replaced_before_use(short_token_emulator, buckets_dir,
     time.sleep(2.2)
     list(client.list_collections())  # no 401 surfaces: a fresh token was fetched first
     assert client.http.token_requests == 2
+
+
+def test_a_token_past_oauthlibs_expires_at_is_never_sent(short_token_emulator, monkeypatch):
+    """Even when the renewal margin is missed, oauthlib's expiry check stops the stale token:
+    one new token, and the request is sent once, with it (no 401 round trip)."""
+    emu = short_token_emulator  # tokens live 2 s
+    client = ZarrClient(Settings(client_id="local", client_secret="local-secret", base_url=emu.url))
+    monkeypatch.setattr(_auth, "REFRESH_MARGIN_SECONDS", -60.0)  # renew only after expiry
+    list(client.list_collections())
+    time.sleep(2.6)
+    list(client.list_collections())
+    assert client.http.token_requests == 2
+    assert count_requests(emu, "GET", "/api/v1/zarr/collections") == 2
+
+
+def test_plain_http_is_shown_to_oauthlib_as_https_only_for_this_machine():
+    session = _auth.OAuthSession(
+        "x", timeout=1, plain_urls=("http://127.0.0.1:9/a", "http://example.com/b")
+    )
+    assert session.as_oauthlib_sees("http://127.0.0.1:9/x?y=1") == "https://127.0.0.1:9/x?y=1"
+    assert session.as_oauthlib_sees("http://127.0.0.1:10/x") == "http://127.0.0.1:10/x"
+    assert session.as_oauthlib_sees("http://example.com/b") == "http://example.com/b"
 
 
 def test_a_401_fetches_one_new_token_and_retries(emulator, client):

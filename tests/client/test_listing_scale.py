@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from harness.fixtures import CLIENT_ID, PLANTED_SECRET, copy_collection
 
-from pulumi_zarr.api._transport import MAX_RESPONSE_BYTES
+from pulumi_zarr.api._deadline import MAX_RESPONSE_BYTES
 from pulumi_zarr.api.client import ZarrClient
 from pulumi_zarr.api.settings import Settings
 from pulumi_zarr.collection import lifecycle

@@ -12,7 +12,7 @@ import uuid
 import pytest
 from harness.servers import RawServer
 
-from pulumi_zarr.api._transport import MAX_RESPONSE_BYTES
+from pulumi_zarr.api._deadline import MAX_RESPONSE_BYTES
 from pulumi_zarr.api.client import MAX_PAGES, ZarrClient
 from pulumi_zarr.api.settings import Settings
 from pulumi_zarr.emulator.server import Emulator

@@ -9,7 +9,7 @@ import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from pulumi_zarr import errors
-from pulumi_zarr.api._transport import _transport_error
+from pulumi_zarr.api._deadline import _transport_error
 from pulumi_zarr.errors import (
     PulumiZarrError,
     RequestMayHaveBeenApplied,

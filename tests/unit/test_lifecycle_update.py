@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from pulumi_zarr.api._transport import ApiSession, deadline
+from pulumi_zarr.api._deadline import deadline
+from pulumi_zarr.api._transport import ApiSession
 from pulumi_zarr.api.models import Collection
 from pulumi_zarr.api.settings import Settings
 from pulumi_zarr.collection import lifecycle
