@@ -3,17 +3,14 @@
 Each setting names its stack key (``sentinelhub:…``), environment variable, sentinelhub-py
 profile key, command-line flag, description, whether it is secret, and who reads it.
 ``Settings.resolve``, the command line, ``get_zarr_collection``, the native schema's config
-variables and the README's table (``python -m pulumi_zarr.api.config README.md``) derive from it.
+variables and the README's table (``scripts/config_table.py``) derive from it.
 """
 
 from __future__ import annotations
 
 import enum
-import re
-import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from .endpoints import API_PREFIXES, CDSE, LEGACY_PREFIX, SH_EU, SH_US_WEST, TOKEN_PATH
@@ -232,41 +229,3 @@ def source_text(name: str) -> str:
     """Where a setting is set, as messages name it: ``sentinelhub:tokenUrl / SH_TOKEN_URL``."""
     setting = BY_NAME[name]
     return f"{setting.key} / {setting.variable}" if setting.key else setting.variable
-
-
-def readme_table() -> str:
-    """The README's configuration table."""
-    from .settings import Settings  # its defaults
-
-    defaults = {f.name: f.default for f in fields(Settings)}
-    rows = ["| stack config | environment | default | read by |", "|---|---|---|---|"]
-    for s in SETTINGS:
-        key = f"`{s.key}`" + (" (set it with `--secret`)" if s.secret else "") if s.key else "—"
-        default = s.default or f"`{defaults[s.name]}`"
-        if s.bounds:
-            default += f", {s.bounds.low:g} to {s.bounds.high:g} {s.bounds.unit}"
-        readers = ", ".join(r.value for r in Reader if r in s.readers)
-        rows.append(f"| {key} | `{s.variable}` | {default} | {readers} |")
-    return "\n".join(rows) + "\n"
-
-
-BEGIN, END = "<!-- config-table: begin -->\n", "<!-- config-table: end -->\n"
-
-
-def with_readme_table(text: str) -> str:
-    """``text`` (the README) with the table between its markers regenerated."""
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
-    if not pattern.search(text):
-        raise ValueError(f"no {BEGIN.strip()} … {END.strip()} markers")
-    return pattern.sub(lambda _: BEGIN + readme_table() + END, text)
-
-
-def main(argv: list[str]) -> None:
-    """``python -m pulumi_zarr.api.config README.md``: rewrite the README's table."""
-    for name in argv:
-        path = Path(name)
-        path.write_text(with_readme_table(path.read_text()))
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])
