@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .api.config import BY_NAME, CONNECTION, PREFLIGHT, first_set
+from .api.config import BY_NAME, CONNECTION, PREFLIGHT, PROFILE, Reader, first_set
 from .api.settings import Settings
 from .errors import ConfigurationError, MissingExtra, ZarrApiError
 from .terminal import printable, unsafe_characters
@@ -309,8 +309,10 @@ def build_parser() -> argparse.ArgumentParser:
         {**CONNECTION_FLAGS, **OUTPUT_FLAGS},
         parents=shared,
         help="list or inspect the collections of a deployment",
-        description="Collections of a deployment, as the provider sees them (SH_CLIENT_ID, "
-        "SH_CLIENT_SECRET, SH_BASE_URL; flags win over the environment).",
+        description="Collections of a deployment, as the provider sees them ("
+        + ", ".join(s.variable for s in CONNECTION if Reader.CLI in s.readers)
+        + f"; flags win over the environment; a sentinelhub-py profile ({PROFILE.variable}, "
+        "else [default-profile]) fills what is unset).",
     )
     actions = col.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = actions.add_parser(
