@@ -176,10 +176,11 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
-#: The settings a deployment is reached with (the fields of ``Settings`` set from text).
-CONNECTION = tuple(s for s in SETTINGS if s.name not in ("profile", "s3_endpoint", "buckets_dir"))
-PREFLIGHT = tuple(s for s in SETTINGS if Reader.PREFLIGHT in s.readers)
 PROFILE = BY_NAME["profile"]
+#: Where the preflight check reads a collection's store (its arguments).
+PREFLIGHT = tuple(s for s in SETTINGS if Reader.PREFLIGHT in s.readers)
+#: The settings a deployment is reached with: the fields of ``Settings`` set from text.
+CONNECTION = tuple(s for s in SETTINGS if s is not PROFILE and s not in PREFLIGHT)
 
 
 def stack_keys(reader: Reader = Reader.DYNAMIC) -> tuple[str, ...]:
