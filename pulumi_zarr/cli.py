@@ -21,7 +21,8 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .api.settings import PREFLIGHT_SOURCES, SOURCES, Settings, preflight_sources
+from .api.config import BY_NAME, CONNECTION, PREFLIGHT, PROFILE, Reader, first_set
+from .api.settings import Settings
 from .errors import ConfigurationError, MissingExtra, ZarrApiError
 from .terminal import printable, unsafe_characters
 
@@ -32,7 +33,7 @@ CLOSED = 1
 
 #: Flags that work before or after the subcommand: dest -> default. Each is defined once in
 #: :func:`_shared_flags` and accepted by the commands that use it.
-CONNECTION_FLAGS = {"base_url": None, "client_id": None, "api_prefix": None}
+CONNECTION_FLAGS = {s.name: None for s in CONNECTION if s.has_flag}
 OUTPUT_FLAGS = {"json": False}
 
 
@@ -42,22 +43,22 @@ def _shared_flags() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     parser; :func:`main` fills in the defaults after parsing."""
     connection = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     group = connection.add_argument_group("connection (before or after the subcommand)")
-    base_url, client_id, api_prefix = (SOURCES[k] for k in CONNECTION_FLAGS)
+    base_url, client_id, api_prefix = (BY_NAME[k] for k in ("base_url", "client_id", "api_prefix"))
     group.add_argument(
-        "--base-url",
+        base_url.flag,
         metavar="URL",
-        help=f"deployment URL (default: {base_url[1]} or Sentinel Hub EU)",
+        help=f"deployment URL (default: {base_url.variable} or Sentinel Hub EU)",
     )
     group.add_argument(
-        "--client-id",
+        client_id.flag,
         metavar="ID",
-        help=f"OAuth client id (default: {client_id[1]}); the secret is read from "
-        f"{SOURCES['client_secret'][1]} only",
+        help=f"OAuth client id (default: {client_id.variable}); the secret is read from "
+        f"{BY_NAME['client_secret'].variable} (or a sentinelhub-py profile) only",
     )
     group.add_argument(
-        "--api-prefix",
+        api_prefix.flag,
         metavar="PREFIX",
-        help=f"/api/v1/zarr or /zarr/v1 (default: {api_prefix[1]}, else /api/v1/zarr)",
+        help=f"/api/v1/zarr or /zarr/v1 (default: {api_prefix.variable}, else /api/v1/zarr)",
     )
     output = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     output.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -65,21 +66,10 @@ def _shared_flags() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    flags = {"base_url": args.base_url, "client_id": args.client_id, "api_prefix": args.api_prefix}
-    # messages name the flag a value came from: it takes the place of the stack config key
-    sources = {**SOURCES, **{n: ("--" + n.replace("_", "-"), SOURCES[n][1]) for n in flags}}
-    config = {sources[name][0]: value for name, value in flags.items() if value}
-    id_var, secret_var = SOURCES["client_id"][1], SOURCES["client_secret"][1]
-    missing = []
-    if not (args.client_id or os.environ.get(id_var)):
-        missing.append(f"the client id (--client-id or {id_var})")
-    if not os.environ.get(secret_var):
-        missing.append(f"the client secret (the environment variable {secret_var})")
-    if missing:
-        raise ConfigurationError(
-            f"Sentinel Hub credentials are missing: set {' and '.join(missing)}"
-        )
-    return Settings.resolve(config, os.environ, sources=sources)
+    """The settings of the flags, the environment and sentinelhub-py's profiles, as the
+    provider resolves them; messages name the flag a value came from."""
+    flags = {s.flag: getattr(args, s.name) for s in CONNECTION if s.has_flag}
+    return Settings.resolve(flags, os.environ, command_line=True)
 
 
 def _one_line(value: Any) -> str:
@@ -319,8 +309,10 @@ def build_parser() -> argparse.ArgumentParser:
         {**CONNECTION_FLAGS, **OUTPUT_FLAGS},
         parents=shared,
         help="list or inspect the collections of a deployment",
-        description="Collections of a deployment, as the provider sees them (SH_CLIENT_ID, "
-        "SH_CLIENT_SECRET, SH_BASE_URL; flags win over the environment).",
+        description="Collections of a deployment, as the provider sees them ("
+        + ", ".join(s.variable for s in CONNECTION if Reader.CLI in s.readers)
+        + f"; flags win over the environment; a sentinelhub-py profile ({PROFILE.variable}, "
+        "else [default-profile]) fills what is unset).",
     )
     actions = col.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = actions.add_parser(
@@ -388,11 +380,10 @@ def build_parser() -> argparse.ArgumentParser:
         "attribute, else 4326)",
     )
     val.add_argument(
-        "--s3-endpoint",
+        BY_NAME["s3_endpoint"].flag,
         metavar="URL",
-        default=preflight_sources({}, os.environ)["s3_endpoint"],
-        help=f"S3-compatible endpoint URL (default: {PREFLIGHT_SOURCES['s3_endpoint'][1]}, "
-        "else AWS)",
+        default=first_set(PREFLIGHT, {}, os.environ)["s3_endpoint"],
+        help=f"S3-compatible endpoint URL (default: {BY_NAME['s3_endpoint'].variable}, else AWS)",
     )
     return parser
 

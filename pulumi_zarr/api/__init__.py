@@ -1,2 +1,3 @@
-"""The Zarr Import API client: settings and profiles, the HTTP transport, the models and the
-calls. Nothing here imports Pulumi (tests/unit/test_layers.py checks it)."""
+"""The Zarr Import API client: the configuration table, settings and profiles, the HTTP
+transport, the models and the calls. Nothing here imports Pulumi (tests/unit/test_layers.py
+checks it)."""

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import AnswerTooLarge, InvalidCollectionId, UnexpectedResponse
 from ._deadline import Deadline, deadline
 from ._transport import ApiSession
+from .config import source_text
 from .models import (
     PAGE_LIMIT,
     Collection,
@@ -28,7 +29,7 @@ from .models import (
     ZarrArray,
     is_collection_id,
 )
-from .settings import Settings, source_text
+from .settings import Settings
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import ConfigurationError
+from .config import SETTINGS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -21,15 +22,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 DEFAULT_PROFILE = "default-profile"
-PROFILE_VARIABLE = "SH_PROFILE"
-PROFILE_CONFIG_KEY = "sentinelhub:profile"
-#: config.toml key -> setting name (pulumi_zarr.api.settings.SOURCES)
-PROFILE_KEYS = {
-    "sh_client_id": "client_id",
-    "sh_client_secret": "client_secret",
-    "sh_base_url": "base_url",
-    "sh_token_url": "token_url",
-}
+#: config.toml key -> setting name
+PROFILE_KEYS = {s.profile_key: s.name for s in SETTINGS if s.profile_key}
 
 
 def config_location(env: Mapping[str, str]) -> Path:

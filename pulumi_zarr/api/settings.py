@@ -1,7 +1,7 @@
 """Where the API is and who we are: deployments, credentials and their sources.
 
 Settings come from Pulumi stack configuration (namespace ``sentinelhub``), then ``SH_*``
-environment variables, then sentinelhub-py's profiles (:mod:`pulumi_zarr.api.profiles`); each
+environment variables, then sentinelhub-py's profiles, as :mod:`.config` declares them; each
 value remembers where it was set, for messages. Base and token URLs are parsed by urllib3, as
 requests will connect, and refused when urllib.parse reads another host (:func:`checked_url`).
 """
@@ -20,12 +20,9 @@ from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
 from ..errors import ConfigurationError
-from .endpoints import API_PREFIXES, LEGACY_PREFIX, TOKEN_PATH
+from .config import BY_NAME, CONNECTION, PROFILE, Found, found, source_text
+from .endpoints import API_PREFIXES, CDSE, LEGACY_PREFIX, SH_EU, SH_US_WEST, TOKEN_PATH
 from .redaction import MASK
-
-SH_EU = "https://services.sentinel-hub.com"
-SH_US_WEST = "https://services-uswest2.sentinel-hub.com"
-CDSE = "https://sh.dataspace.copernicus.eu"
 
 SH_TOKEN_URL = SH_EU + TOKEN_PATH
 CDSE_TOKEN_URL = (
@@ -35,69 +32,11 @@ CDSE_TOKEN_URL = (
 #: Token URL of each known deployment. US-West authenticates against the main deployment.
 KNOWN_TOKEN_URLS = {SH_EU: SH_TOKEN_URL, SH_US_WEST: SH_TOKEN_URL, CDSE: CDSE_TOKEN_URL}
 
-#: setting name -> (stack config key, environment variable)
-SOURCES: dict[str, tuple[str, str]] = {
-    "client_id": ("sentinelhub:clientId", "SH_CLIENT_ID"),
-    "client_secret": ("sentinelhub:clientSecret", "SH_CLIENT_SECRET"),
-    "base_url": ("sentinelhub:baseUrl", "SH_BASE_URL"),
-    "token_url": ("sentinelhub:tokenUrl", "SH_TOKEN_URL"),
-    "api_prefix": ("sentinelhub:apiPrefix", "SH_ZARR_API_PREFIX"),
-}
-
-#: Client tuning, environment only: (setting, variable, type, lowest, highest, unit).
-TUNING: tuple[tuple[str, str, Any, float, float, str], ...] = (
-    ("timeout_seconds", "SH_ZARR_TIMEOUT_SECONDS", float, 0.1, 3600, "seconds"),
-    ("max_attempts", "SH_ZARR_MAX_ATTEMPTS", int, 1, 20, "attempts"),
-)
-#: How a tuning value is written: plain ASCII decimals (no sign, exponent or digit of
+#: How a number setting is written: plain ASCII decimals (no sign, exponent or digit of
 #: another script).
 _NUMBER = {float: re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+"), int: re.compile(r"[0-9]+")}
-
-#: Where the ``preflight`` check reads a collection's store: setting -> (config key, variable).
-#: ``s3_endpoint``: an S3-compatible endpoint (default: AWS, from the standard AWS settings);
-#: ``buckets_dir``: a local folder whose sub-folders are the buckets (the emulator's layout).
-PREFLIGHT_SOURCES: dict[str, tuple[str, str]] = {
-    "s3_endpoint": ("sentinelhub:preflightS3Endpoint", "PULUMI_ZARR_S3_ENDPOINT"),
-    "buckets_dir": ("sentinelhub:preflightBucketsDir", "PULUMI_ZARR_BUCKETS_DIR"),
-}
-
-
-#: A setting's value and where it was set, as messages name it (``sentinelhub:baseUrl``,
-#: ``SH_BASE_URL``, ``sh_base_url of profile [cdse] in …/config.toml``).
-Found = tuple[str, str]
-
-
-def found(
-    sources: Mapping[str, tuple[str, str]], config: Mapping[str, Any], env: Mapping[str, str]
-) -> dict[str, Found]:
-    """The settings of ``sources`` that are set, with where: stack config first, then the
-    environment."""
-    values: dict[str, Found] = {}
-    for name, (key, var) in sources.items():
-        for where, value in ((key, config.get(key)), (var, env.get(var))):
-            if value not in (None, ""):
-                values[name] = (str(value), where)
-                break
-    return values
-
-
-def lookup(
-    sources: Mapping[str, tuple[str, str]], config: Mapping[str, Any], env: Mapping[str, str]
-) -> dict[str, str]:
-    """The settings of ``sources`` that are set: stack config first, then the environment."""
-    return {name: value for name, (value, _) in found(sources, config, env).items()}
-
-
-def preflight_sources(config: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, str | None]:
-    """The preflight's store settings (None: not set)."""
-    found = lookup(PREFLIGHT_SOURCES, config, env)
-    return {name: found.get(name) for name in PREFLIGHT_SOURCES}
-
-
-def source_text(name: str) -> str:
-    """Where a setting is set, as messages name it: ``sentinelhub:tokenUrl / SH_TOKEN_URL``."""
-    key, var = {**SOURCES, **PREFLIGHT_SOURCES}[name]
-    return f"{key} / {var}"
+#: The settings that are numbers (environment only), with their range.
+_NUMBERS = tuple((s, s.bounds) for s in CONNECTION if s.bounds)
 
 
 #: What a base or token URL may be, as messages say it.
@@ -207,11 +146,11 @@ class Settings:
                 f"{', '.join(API_PREFIXES)}, got {self.api_prefix!r}"
             )
         object.__setattr__(self, "api_prefix", prefix)
-        for name, var, _, low, high, unit in TUNING:
-            value = getattr(self, name)
+        for setting, (_, low, high, unit) in _NUMBERS:
+            value = getattr(self, setting.name)
             if not (math.isfinite(value) and low <= value <= high):
                 raise ConfigurationError(
-                    f"{var} must be from {low:g} to {high:g} {unit}, got {value:g}"
+                    f"{setting.variable} must be from {low:g} to {high:g} {unit}, got {value:g}"
                 )
 
     @property
@@ -228,43 +167,43 @@ class Settings:
         config: Mapping[str, Any],
         env: Mapping[str, str],
         profile: str | None = None,
-        sources: Mapping[str, tuple[str, str]] = SOURCES,
+        command_line: bool = False,
     ) -> Settings:
         """Settings from stack config (``sentinelhub:*``), falling back to ``SH_*`` variables
         and then to sentinelhub-py's default profile. A chosen profile (``profile``, else
-        ``sentinelhub:profile``, else ``SH_PROFILE``) wins over all of them. ``sources``: the
-        config key and variable of each setting (the command line's are its flags)."""
-        from .profiles import PROFILE_CONFIG_KEY, PROFILE_VARIABLE, profile_settings
+        ``sentinelhub:profile``, else ``SH_PROFILE``) wins over all of them.
+        ``command_line``: ``config`` holds the command line's flags (``--base-url``), not
+        stack keys; messages name the flags."""
+        from .profiles import profile_settings
 
-        chosen = profile or config.get(PROFILE_CONFIG_KEY) or env.get(PROFILE_VARIABLE) or None
+        chosen = profile or (None if command_line else config.get(PROFILE.key or ""))
+        chosen = chosen or env.get(PROFILE.variable) or None
         settings = {
             **profile_settings(None, env),
-            **found(sources, config, env),
+            **found(CONNECTION, config, env, command_line),
             **(profile_settings(str(chosen), env) if chosen else {}),
         }
-        values = {name: value for name, (value, _) in settings.items()}
+        values: dict[str, Any] = {name: value for name, (value, _) in settings.items()}
         missing = [name for name in ("client_id", "client_secret") if name not in values]
         if missing:
-            ways = "; ".join(
-                f"`pulumi config set {SOURCES[n][0]}{' --secret' if n == 'client_secret' else ''}"
-                f" <value>` or the environment variable {SOURCES[n][1]}"
-                for n in missing
-            )
+            ways = "; ".join(BY_NAME[name].ways(command_line) for name in missing)
+            profiles = PROFILE.variable
+            if not command_line:
+                profiles = f"the `profile` input, {PROFILE.key} or {profiles}"
             raise ConfigurationError(
-                "Sentinel Hub credentials are missing: " + ", ".join(missing) + f". Set {ways}"
-                " (or name a sentinelhub-py profile: the `profile` input, sentinelhub:profile "
-                "or SH_PROFILE)."
+                f"Sentinel Hub credentials are missing: {', '.join(missing)}. Set {ways} (or "
+                f"name a sentinelhub-py profile: {profiles})."
             )
-        tuning: dict[str, Any] = {}
-        for name, var, kind, low, high, unit in TUNING:
-            raw = env.get(var, "").strip()
+        for setting, (kind, low, high, unit) in _NUMBERS:
+            raw = values.get(setting.name, "").strip()
             if not raw:
+                values.pop(setting.name, None)
                 continue
             if not _NUMBER[kind].fullmatch(raw):
                 raise ConfigurationError(
-                    f"{var} must be {'a whole' if kind is int else 'a'} number of {unit} from "
-                    f"{low:g} to {high:g}, got {env[var][:40]!r}"
+                    f"{setting.variable} must be {'a whole' if kind is int else 'a'} number of "
+                    f"{unit} from {low:g} to {high:g}, got {values[setting.name][:40]!r}"
                 )
-            tuning[name] = kind(raw)
+            values[setting.name] = kind(raw)
         origins = tuple(sorted((name, where) for name, (_, where) in settings.items()))
-        return cls(**values, **tuning, origins=origins)
+        return cls(**values, origins=origins)

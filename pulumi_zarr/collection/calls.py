@@ -12,13 +12,13 @@ them.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ..api.settings import PREFLIGHT_SOURCES, SOURCES, Settings, preflight_sources
+from ..api.config import PREFLIGHT, first_set, secret_stack_keys, stack_keys
+from ..api.settings import Settings
 from .unknown import is_unknown
 
 if TYPE_CHECKING:
@@ -26,27 +26,9 @@ if TYPE_CHECKING:
     from ..preflight.reporting import PreflightReporter
     from .spec import InputFailure
 
-
-def config_sources() -> dict[str, tuple[str, str]]:
-    """Setting name → (stack configuration key, environment variable) of everything the
-    provider reads: the connection, the preflight's storage, the profile."""
-    from ..api.profiles import PROFILE_CONFIG_KEY, PROFILE_VARIABLE
-
-    return {**SOURCES, **PREFLIGHT_SOURCES, "profile": (PROFILE_CONFIG_KEY, PROFILE_VARIABLE)}
-
-
-#: Settings that are secret: those ``Settings`` keeps out of its repr.
-SECRET_SETTINGS = frozenset(f.name for f in dataclasses.fields(Settings) if not f.repr)
-
-
-def secret_config_keys() -> frozenset[str]:
-    """The stack configuration keys of the secret settings (``sentinelhub:clientSecret``)."""
-    return frozenset(key for name, (key, _) in config_sources().items() if name in SECRET_SETTINGS)
-
-
-def config_keys() -> tuple[str, ...]:
-    """The stack configuration keys the provider reads (``sentinelhub:clientId``, …)."""
-    return tuple(key for key, _ in config_sources().values())
+#: The stack configuration keys the provider reads (``sentinelhub:clientId``, …), and those
+#: of them that are secret (names both surfaces import from here).
+config_keys, secret_config_keys = stack_keys, secret_stack_keys
 
 
 class Operations:
@@ -102,7 +84,7 @@ class Operations:
         if target:
             from ..preflight import collection_findings  # zarr only when the check runs
 
-            found = collection_findings(**target, **preflight_sources(self.config, os.environ))
+            found = collection_findings(**target, **first_set(PREFLIGHT, self.config, os.environ))
             reasons = self._preflight.failures(inputs["preflight"], found)
             failures = [InputFailure("path", reason) for reason in reasons]
         return inputs, failures

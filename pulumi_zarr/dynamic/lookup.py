@@ -1,8 +1,9 @@
 """Look an existing collection up from a program: the equivalent of a Terraform data source.
 
-Runs in the program's process (at preview too), with the stack's ``sentinelhub:*`` config or
-the ``SH_*`` environment, like the provider. The result holds what a ZarrCollection exposes
-(its id, the inputs the service stores and every output), never a credential.
+Runs in the program's process (at preview too), with the stack's ``sentinelhub:*`` config
+(the profile included) or the ``SH_*`` environment, like the provider. The result holds what a
+ZarrCollection exposes (its id, the inputs the service stores and every output), never a
+credential.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ class LookupFailed(ZarrCollectionError, RunError):
 def _stack_config() -> dict[str, Any]:
     from pulumi.runtime.config import get_config
 
-    from ..api.settings import SOURCES
+    from ..api.config import Reader, stack_keys
 
     # get_config reads secret values too (plainly, without the SDK's warning): they only
     # reach the HTTP client, never the result
-    return {key: get_config(key) for key, _ in SOURCES.values()}
+    return {key: get_config(key) for key in stack_keys(Reader.LOOKUP)}
 
 
 def get_zarr_collection(*, name: str | None = None, id: str | None = None) -> dict[str, Any]:

@@ -7,7 +7,7 @@ reference, a few dozen bytes) in every resource's state. Settings are read insid
 provider host process, from the stack configuration handed to ``configure`` and from the
 environment; API clients are cached per process (one token and pool per credential).
 pydantic, requests and the models load on the first call that needs them, not when the
-host unpickles the provider (see the Benchmarks section of the README).
+host unpickles the provider (see docs/benchmarks.md).
 
 Errors: the host reports a failed call with ``traceback.format_exc()``, which the CLI prints
 whole. A :class:`~pulumi_zarr.errors.PulumiZarrError` is a message for the user, so in the host

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..api.settings import source_text
+from ..api.config import source_text
 from ..crs import CRS_EPSG_4326
 from ..errors import NoGroup, StorageError
 from ..terminal import printable

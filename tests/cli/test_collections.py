@@ -126,23 +126,41 @@ def test_wrong_credentials_exit_1(url, run, monkeypatch):
     [
         (
             {},
-            "set the client id (--client-id or SH_CLIENT_ID) and the client secret (the "
-            "environment variable SH_CLIENT_SECRET)",
+            "client_id, client_secret. Set --client-id or the environment variable SH_CLIENT_ID; "
+            "the environment variable SH_CLIENT_SECRET",
         ),
-        (
-            {"SH_CLIENT_ID": "local"},
-            "set the client secret (the environment variable SH_CLIENT_SECRET)",
-        ),
+        ({"SH_CLIENT_ID": "local"}, "client_secret. Set the environment variable SH_CLIENT_SECRET"),
     ],
 )
-def test_missing_credentials_are_a_usage_error(run, monkeypatch, env, says):
-    for var in ("SH_CLIENT_ID", "SH_CLIENT_SECRET"):
+def test_missing_credentials_are_a_usage_error(run, monkeypatch, tmp_path, env, says):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # no sentinelhub-py profile either
+    for var in ("SH_CLIENT_ID", "SH_CLIENT_SECRET", "SH_PROFILE"):
         monkeypatch.delenv(var, raising=False)
     for var, value in env.items():
         monkeypatch.setenv(var, value)
     code, out, err = run("collections", "list")
     assert (code, out) == (2, "")
-    assert err == f"pulumi-zarr: Sentinel Hub credentials are missing: {says}\n"
+    assert err == (
+        f"pulumi-zarr: Sentinel Hub credentials are missing: {says} (or name a sentinelhub-py "
+        "profile: SH_PROFILE).\n"
+    )
+
+
+def test_credentials_of_the_default_profile_are_enough(url, deployed, run, monkeypatch, tmp_path):
+    """sentinelhub-py's ``[default-profile]`` alone, as ``pulumi up`` finds it (issue 20)."""
+    monkeypatch.delenv("SH_CLIENT_SECRET")
+    (tmp_path / "sentinelhub").mkdir()
+    (tmp_path / "sentinelhub" / "config.toml").write_text(
+        f'[default-profile]\nsh_client_id = "local"\nsh_client_secret = "local-secret"\n'
+        f'sh_base_url = "{url}"\n'
+    )
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    code, out, err = run("collections", "list", "--json")
+    assert (code, err) == (0, ""), err
+    assert sorted(c["name"] for c in json.loads(out)) == ["fails cube", "good cube", "skips cube"]
+    code, out, err = run("import-file", f"cube={deployed['good']['id']}")
+    assert (code, err) == (0, ""), err
+    assert json.loads(out)["resources"][0]["id"] == deployed["good"]["id"]
 
 
 def test_bad_settings_are_a_usage_error(run, monkeypatch):

@@ -193,10 +193,11 @@ def test_the_template_is_well_formed():
     assert asked == required == {"bucket", "path", "name", "crs"}
     provider_keys = {"sentinelhub:clientId", "sentinelhub:clientSecret", "sentinelhub:baseUrl"}
     assert {key for key in config if ":" in key} == provider_keys
-    from pulumi_zarr.api.settings import SH_EU, SOURCES
+    from pulumi_zarr.api.config import stack_keys
+    from pulumi_zarr.api.settings import SH_EU
     from pulumi_zarr.collection.spec import check_crs
 
-    assert provider_keys <= {key for key, _ in SOURCES.values()}
+    assert provider_keys <= set(stack_keys())
     assert check_crs(config["crs"]["default"]) and config["sentinelhub:baseUrl"]["default"] == SH_EU
     assert ".venv/" in (TEMPLATE / ".gitignore").read_text().split()
 

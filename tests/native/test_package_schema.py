@@ -11,11 +11,9 @@ import jsonschema
 import pytest
 
 import pulumi_zarr
-from pulumi_zarr.api.settings import PREFLIGHT_SOURCES, SOURCES
-from pulumi_zarr.collection.calls import config_keys
+from pulumi_zarr.api.config import SETTINGS, Reader, stack_keys
 from pulumi_zarr.collection.spec import INPUT_FIELDS, OUTPUT_FIELDS, OnChange, fields_with
 from pulumi_zarr.dynamic.resource import TYPE_TOKEN
-from pulumi_zarr.native import config
 from pulumi_zarr.native.names import TOKEN, field_name, wire_name, wire_text
 from pulumi_zarr.native.package_schema import package_schema, schema_text
 
@@ -95,9 +93,11 @@ def test_what_a_change_does_comes_from_the_schema(resource):
 
 def test_config_is_the_settings_keys_with_the_secret_marked(schema):
     variables = schema["config"]["variables"]
-    assert tuple(f"sentinelhub:{name}" for name in variables) == config_keys()  # profile too
+    assert tuple(f"sentinelhub:{name}" for name in variables) == stack_keys(Reader.NATIVE)
+    assert "sentinelhub:profile" in stack_keys(Reader.NATIVE)
     assert [name for name, spec in variables.items() if spec.get("secret")] == ["clientSecret"]
-    assert set(config.DESCRIPTIONS) == {*SOURCES, *PREFLIGHT_SOURCES, "profile"}
+    base_url = next(s for s in SETTINGS if s.name == "base_url")
+    assert variables["baseUrl"]["description"].startswith(base_url.description)
     assert "`SH_CLIENT_SECRET`" in variables["clientSecret"]["description"]
     assert "`SH_PROFILE`" in variables["profile"]["description"]
     assert schema["provider"]["inputProperties"] == variables
