@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
-#: The package name: the plugin is ``pulumi-resource-sentinelhub``; config keys are
-#: ``sentinelhub:<name>``.
-PACKAGE = "sentinelhub"
+from ..api.config import NAMESPACE
+
+#: The package name: the plugin is ``pulumi-resource-sentinelhub``; its config keys are
+#: ``sentinelhub:<name>`` (:data:`pulumi_zarr.api.config.NAMESPACE`).
+PACKAGE = NAMESPACE
 #: The resource's type token.
 TOKEN = f"{PACKAGE}:index:ZarrCollection"
 
