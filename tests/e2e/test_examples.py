@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
+from harness.fixtures import write_good_cube
 from harness.measure import unique
 
 from pulumi_zarr.dynamic.import_file import resource_type
@@ -12,6 +15,7 @@ from pulumi_zarr.native.names import TOKEN
 from pulumi_zarr.testing.cli import native_plugins
 
 from .conftest import BUCKET, GOOD, OTHER, collections_named
+from .test_journeys import api_writes
 
 pytestmark = pytest.mark.e2e
 
@@ -74,3 +78,35 @@ def test_import_existing_adopts_with_import_id(stack_factory, api):
     finally:
         if api.get(made["id"]) is not None:
             api.delete(made["id"])
+
+
+def test_timeseries_reingests_every_cube_in_place(stack_factory, emu, api, buckets):
+    prefix = unique("ts")
+    cubes = [{"name": f"{prefix} {y}", "path": f"ndvi/{y}.zarr/"} for y in ("2024", "2025")]
+    for cube in cubes:
+        write_good_cube(buckets, BUCKET, cube["path"])
+    stack = stack_factory(
+        EXAMPLES / "timeseries",
+        project="zarr-timeseries",
+        config={
+            "zarr-timeseries:bucket": BUCKET,
+            "zarr-timeseries:cubes": json.dumps(cubes),
+            "zarr-timeseries:reingestTrigger": "t0",
+        },
+    )
+    stack.up()
+    assert set(stack.outputs()["statuses"].values()) == {"INGESTED"}
+    ids = {r["urn"]: r["id"] for r in stack.resources()}
+    assert len(ids) == 2
+
+    stack.configure({"zarr-timeseries:reingestTrigger": "t1"})
+    emu.control.reset_stats()
+    shown = stack.up().stdout
+    assert "[diff: ~reingest_trigger]" in shown and "2 updated" in shown, shown
+    assert sorted(api_writes(emu)) == sorted(
+        f"PUT /api/v1/zarr/collections/{i}/reingest" for i in ids.values()
+    )
+    assert {r["urn"]: r["id"] for r in stack.resources()} == ids  # in place
+    assert set(stack.outputs()["statuses"].values()) == {"INGESTED"}
+    stack.destroy()
+    assert not [c for c in api.list() if re.match(re.escape(prefix), c["name"])]

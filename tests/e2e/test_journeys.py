@@ -90,18 +90,6 @@ def test_rename_is_an_update_in_place(stack_factory, emu, api):
     assert api_writes(emu) == [f"PUT /api/v1/zarr/collections/{out['id']}"]
 
 
-def test_changed_reingest_trigger_reingests_in_place(stack_factory, emu, api):
-    name = unique("reingest")
-    stack, out = up_one(stack_factory, name, reingest_trigger="v1")
-    stack.collections({"cube": spec(name, reingest_trigger="v2")})
-    emu.control.reset_stats()
-    shown = stack.up().stdout
-    assert "[diff: ~reingest_trigger]" in shown and "updated" in shown, shown
-    assert api_writes(emu) == [f"PUT /api/v1/zarr/collections/{out['id']}/reingest"]
-    after = stack.outputs()["cube"]
-    assert after["id"] == out["id"] and after["status"] == "INGESTED"
-
-
 def test_changed_path_replaces_creating_before_deleting(stack_factory, emu, api):
     name = unique("replace")
     stack, out = up_one(stack_factory, name)

@@ -14,12 +14,14 @@ import pulumi_zarr
 from pulumi_zarr.api.settings import PREFLIGHT_SOURCES, SOURCES
 from pulumi_zarr.collection.calls import config_keys
 from pulumi_zarr.collection.spec import INPUT_FIELDS, OUTPUT_FIELDS, OnChange, fields_with
+from pulumi_zarr.dynamic.import_file import resource_type
 from pulumi_zarr.native import config
 from pulumi_zarr.native.names import TOKEN, field_name, wire_name, wire_text
 from pulumi_zarr.native.package_schema import package_schema, schema_text
 
 COMMITTED = Path(pulumi_zarr.__file__).parent / "native" / "schema.json"
 METASCHEMA = Path(__file__).resolve().parents[1] / "data" / "pulumi-schema" / "pulumi.json"
+README = Path(__file__).resolve().parents[2] / "README.md"
 REGENERATE = "python -m pulumi_zarr.native.package_schema > pulumi_zarr/native/schema.json"
 
 
@@ -104,3 +106,6 @@ def test_config_is_the_settings_keys_with_the_secret_marked(schema):
 
 def test_the_dynamic_resource_type_is_an_alias(resource):
     assert resource["aliases"] == [{"type": "pulumi-python:dynamic/sentinelhub:ZarrCollection"}]
+    assert resource_type() == "pulumi-python:dynamic/sentinelhub:ZarrCollection"
+    # the token policy packs match on, as the README gives it
+    assert f"`{resource_type()}`" in README.read_text()
