@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness.fixtures import write_failing_cube
 from harness.measure import unique
 
 from pulumi_zarr.testing.cli import Stack, native_plugins
@@ -122,17 +121,6 @@ def test_secrets_stay_out_of_the_state_and_the_output_even_one_set_without_secre
     text = stack.state_files(history_config=False) + "\n".join(stack.transcript)
     assert PLANTED_SECRET not in text  # (the fixture checks every issued token too)
     stack.destroy()
-
-
-def test_failed_ingestion_fails_up_and_leaves_nothing(stack_factory, api, buckets):
-    write_failing_cube(buckets, BUCKET, "broken.zarr/")
-    name = unique("yaml-failed")
-    stack = yaml_stack(stack_factory, name, path="broken.zarr/")
-    shown = stack.up(ok=False).text
-    assert re.search(r"failed to ingest: .*(x|lat)", shown), shown
-    assert "was deleted, so nothing is left behind" in shown
-    assert collections_named(api, name) == []
-    assert stack.resources() == []
 
 
 def test_pulumi_import_adopts_a_collection_and_writes_the_program(stack_factory, emu, api):
