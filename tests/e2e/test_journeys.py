@@ -121,22 +121,6 @@ def test_preview_up_rename_replace_refresh_destroy(stack_factory, emu, api):
     assert stack.resources() == []
 
 
-def test_missing_and_wrong_credentials_fail_preview_naming_the_settings(stack_factory, api):
-    name = unique("creds")
-    missing = stack_factory(secret="")
-    missing.run("config", "rm", "sentinelhub:clientSecret")
-    missing.collections({"cube": spec(name)})
-    shown = missing.preview(ok=False).text
-    assert "sentinelhub:clientSecret" in shown and "SH_CLIENT_SECRET" in shown, shown
-
-    wrong = stack_factory(secret="not-the-secret")
-    wrong.collections({"cube": spec(name)})
-    shown = wrong.preview(ok=False).text
-    assert "(sentinelhub:clientId, sentinelhub:clientSecret)" in shown, shown  # where each was set
-    assert "not-the-secret" not in shown
-    assert collections_named(api, name) == []
-
-
 def test_get_reads_an_existing_collection_and_never_deletes_it(stack_factory, api):
     name = unique("get")
     made = api.create(name, BUCKET, GOOD, spec(name)["crs"])

@@ -146,11 +146,3 @@ def test_pulumi_import_adopts_a_collection_and_writes_the_program(stack_factory,
     assert "2 unchanged" in previewed and "to update" not in previewed, previewed
     stack.destroy()
     assert api.get(made["id"]) is None
-
-
-def test_pulumi_import_of_a_missing_collection_fails_clearly(stack_factory):
-    stack = yaml_stack(stack_factory, unique("yaml-missing"))
-    missing = "0ad1f1f5-0000-4000-8000-000000000000"
-    shown = stack.run("import", TYPE, "cube", missing, "--yes", ok=False).text
-    assert f"collection '{missing}' does not exist" in shown, shown
-    assert stack.resources() == []

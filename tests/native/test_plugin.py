@@ -213,11 +213,13 @@ def test_import_reads_what_the_service_stores(native, made):
 
 
 def test_import_of_a_missing_collection_says_so(native):
+    missing = "0ad1f1f5-0000-4000-8000-000000000000"
     with pytest.raises(ProviderError) as info:
-        native.read("0ad1f1f5-0000-4000-8000-000000000000", {}, None)
-    assert "does not exist (for the configured client), so there is nothing to import" in (
-        info.value.details
-    )
+        native.read(missing, {}, None)
+    assert (
+        f"collection '{missing}' does not exist (for the configured client), so there is "
+        "nothing to import"
+    ) in info.value.details
 
 
 def test_refresh_of_a_deleted_collection_drops_it(native, made, api):

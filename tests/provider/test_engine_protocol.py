@@ -123,8 +123,7 @@ def test_missing_credentials_name_both_ways_to_set_them(emu, monkeypatch):
     with ProviderHost(project="zarr-test") as h:
         h.configure({"sentinelhub:baseUrl": emu.url})
         with pytest.raises(ProviderError) as info:
-            inputs, _ = h.check({}, program_inputs())
-            h.create(inputs)
+            h.check({}, program_inputs())  # at preview
     message = info.value.message
     for way in (
         "sentinelhub:clientId",
@@ -141,9 +140,11 @@ def test_wrong_secret_is_an_auth_error_that_does_not_echo_it(sh_config, api):
     with RecordingHost(project="zarr-test") as h:
         h.configure({**sh_config, "sentinelhub:clientSecret": secret(wrong)})
         with pytest.raises(ProviderError) as info:
-            h.create(checked(h, name=name))
+            h.check({}, program_inputs(name=name))  # at preview
         assert wrong not in "\n".join(h.transcript) + h.stderr_text()
     assert wrong not in info.value.details
+    # where each credential was set
+    assert "(sentinelhub:clientId, sentinelhub:clientSecret)" in info.value.details
     assert api.named(name) == []
 
 
