@@ -10,7 +10,6 @@ import pytest
 from harness.fixtures import write_good_cube
 from harness.measure import unique
 
-from pulumi_zarr.dynamic.import_file import resource_type
 from pulumi_zarr.native.names import TOKEN
 from pulumi_zarr.testing.cli import native_plugins
 
@@ -22,10 +21,10 @@ pytestmark = pytest.mark.e2e
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-@pytest.mark.parametrize("provider", ["dynamic", "native"])
-def test_quickstart(stack_factory, api, provider):
-    """`provider`: the quickstart's switch between ZarrCollection and NativeZarrCollection
-    (whose outputs keep their Python names: ``array_names``, ``data_type``)."""
+def test_quickstart_with_the_native_class(stack_factory, api):
+    """The quickstart's switch to NativeZarrCollection (its outputs keep their Python names:
+    ``array_names``, ``data_type``). With ZarrCollection it is the dynamic journey
+    (test_journeys::test_preview_up_rename_replace_refresh_destroy)."""
     name = unique("quickstart")
     stack = stack_factory(
         EXAMPLES / "quickstart",
@@ -34,14 +33,14 @@ def test_quickstart(stack_factory, api, provider):
             "zarr-quickstart:bucket": BUCKET,
             "zarr-quickstart:path": GOOD,
             "zarr-quickstart:name": name,
-            "zarr-quickstart:provider": provider,
+            "zarr-quickstart:provider": "native",
         },
-        plugins=native_plugins() if provider == "native" else None,
+        plugins=native_plugins(),
     )
     stack.up()
     out = stack.outputs()
     [held] = stack.resources()
-    assert held["type"] == {"dynamic": resource_type(), "native": TOKEN}[provider]
+    assert held["type"] == TOKEN
     assert out["status"] == "INGESTED" and out["arrays"] == ["B1", "B2"]
     assert out["data_type"] == f"zarr-{out['collection_id']}"
     assert [c["id"] for c in collections_named(api, name)] == [out["collection_id"]]

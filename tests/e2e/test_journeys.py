@@ -23,6 +23,7 @@ from .conftest import (
     GOOD,
     OTHER,
     PLANTED_SECRET,
+    REPO,
     collections_named,
     spec,
     up_with_plain_secret,
@@ -30,6 +31,7 @@ from .conftest import (
 
 pytestmark = pytest.mark.e2e
 
+QUICKSTART = REPO / "examples" / "quickstart"
 TYPE = "pulumi-python:dynamic/sentinelhub:ZarrCollection"
 PROVIDER = "pulumi:providers:pulumi-python"
 WRITES = re.compile(r"^(POST|PUT|DELETE) /(api/v1/zarr|zarr/v1)/")
@@ -40,10 +42,18 @@ def api_writes(emu: Any) -> list[str]:
 
 
 def test_preview_up_rename_replace_refresh_destroy(stack_factory, emu, api):
-    """The dynamic resource's whole life, as the native one's in test_native_yaml."""
+    """The dynamic resource's whole life, on examples/quickstart as a user runs it (the native
+    resource's: test_native_yaml)."""
     name = unique("journey")
-    stack = stack_factory()
-    stack.collections({"cube": spec(name)})
+    stack = stack_factory(
+        QUICKSTART,
+        project="zarr-quickstart",
+        config={
+            "zarr-quickstart:bucket": BUCKET,
+            "zarr-quickstart:path": GOOD,
+            "zarr-quickstart:name": name,
+        },
+    )
 
     # preview: the create, the collections' own provider, and no call but for the token
     emu.control.reset_stats()
@@ -58,66 +68,66 @@ def test_preview_up_rename_replace_refresh_destroy(stack_factory, emu, api):
 
     # up: ingested; a second up changes nothing and writes nothing
     stack.up()
-    out = stack.outputs()["cube"]
-    assert out["status"] == "INGESTED"
-    assert out["array_names"] == ["B1", "B2"]
-    assert out["data_type"] == f"zarr-{out['id']}"
-    [held] = collections_named(api, name)
-    assert held["id"] == out["id"] and held["status"] == "INGESTED"
+    out = stack.outputs()
+    first = out["collection_id"]
+    assert out["status"] == "INGESTED" and out["arrays"] == ["B1", "B2"]
+    assert out["data_type"] == f"zarr-{first}"
+    [held] = stack.resources()
+    assert held["type"] == TYPE
+    assert [(c["id"], c["status"]) for c in collections_named(api, name)] == [(first, "INGESTED")]
     emu.control.reset_stats()
     again = stack.up().stdout
     assert "3 unchanged" in again and "updated" not in again and "created" not in again, again
     assert api_writes(emu) == []
-    assert stack.outputs()["cube"]["id"] == out["id"]
+    assert stack.outputs()["collection_id"] == first
 
     # rename: in place, one PUT
     renamed = name + " renamed"
-    stack.collections({"cube": spec(renamed)})
+    stack.configure({"zarr-quickstart:name": renamed})
     emu.control.reset_stats()
     shown = stack.up().stdout
     assert re.search(rf"~\s+{re.escape(TYPE)}\s+cube\s+updated", shown), shown
     assert "[diff: ~name]" in shown
-    assert stack.outputs()["cube"]["id"] == out["id"]
-    assert api.get(out["id"])["name"] == renamed
-    assert api_writes(emu) == [f"PUT /api/v1/zarr/collections/{out['id']}"]
+    assert stack.outputs()["collection_id"] == first
+    assert api.get(first)["name"] == renamed
+    assert api_writes(emu) == [f"PUT /api/v1/zarr/collections/{first}"]
 
     # another path: replaced, the new one created before the old one is deleted
-    stack.collections({"cube": spec(renamed, path=OTHER)})
+    stack.configure({"zarr-quickstart:path": OTHER})
     emu.control.reset_stats()
     shown = stack.up().stdout
     assert re.search(rf"\+-\s+{re.escape(TYPE)}\s+cube\s+replaced", shown), shown
-    new = stack.outputs()["cube"]
-    assert new["id"] != out["id"] and new["path"] == OTHER
+    second = stack.outputs()["collection_id"]
+    assert second != first and api.get(second)["path"] == OTHER
     writes = api_writes(emu)
     post = writes.index("POST /api/v1/zarr/collections")
-    delete = writes.index(f"DELETE /api/v1/zarr/collections/{out['id']}")
+    delete = writes.index(f"DELETE /api/v1/zarr/collections/{first}")
     assert post < delete, writes  # create-before-delete
-    assert api.get(out["id"]) is None
-    assert [c["id"] for c in collections_named(api, renamed)] == [new["id"]]
+    assert api.get(first) is None
+    assert [c["id"] for c in collections_named(api, renamed)] == [second]
 
     # refresh: a rename outside Pulumi shows as drift, and the next up renames it back
-    api.rename(new["id"], name + " by hand")
+    api.rename(second, name + " by hand")
     shown = stack.refresh("--diff").stdout
     assert "name" in shown and f"{name} by hand" in shown, shown
     assert "1 updated" in shown, shown
     again = stack.up().stdout
     assert "[diff: ~name]" in again, again
-    assert api.get(new["id"])["name"] == renamed
+    assert api.get(second)["name"] == renamed
 
     # refresh: deleted outside Pulumi, dropped from the state
-    api.delete(new["id"])
+    api.delete(second)
     shown = stack.refresh().stdout
     assert re.search(rf"-\s+{re.escape(TYPE)}\s+cube\s+deleted", shown), shown
     assert stack.resources() == []
 
-    # the next up makes it again, with a second one; destroy leaves neither
-    second = unique("journey-b")
-    stack.collections({"cube": spec(renamed), "b": spec(second, path=OTHER)})
+    # the next up makes it again; destroy leaves nothing
     stack.up()
-    assert len(collections_named(api, renamed)) == len(collections_named(api, second)) == 1
+    third = stack.outputs()["collection_id"]
+    assert third not in (first, second)
     shown = stack.destroy().stdout
-    assert "4 deleted" in shown, shown  # cube, b, their pulumi-python provider, the stack
-    assert collections_named(api, renamed) == collections_named(api, second) == []
+    assert "3 deleted" in shown, shown  # the collection, its pulumi-python provider, the stack
+    assert api.get(third) is None and collections_named(api, renamed) == []
     assert stack.resources() == []
 
 
