@@ -22,7 +22,6 @@ from harness.fixtures import (
     PLANTED_SECRET,
     RecordingHost,
     write_cube_with_skipped_array,
-    write_failing_cube,
     write_good_cube,
 )
 from harness.measure import unique
@@ -282,23 +281,6 @@ def test_create_lists_every_page_of_arrays(host, buckets, api):
         api.delete(id_)
 
 
-def test_create_failed_ingestion_quotes_the_error_and_leaves_nothing(host, buckets, api):
-    write_failing_cube(buckets, "broken", "broken.zarr/")
-    # what the service says about this store, seen directly
-    probe = api.create(unique("probe"), "broken", "broken.zarr/", CRS_4326)
-    final = api.wait_final(probe["id"])
-    api.delete(probe["id"])
-    assert final["status"] == "FAILED" and final["ingestionErrors"], final
-
-    name = unique("failing")
-    with pytest.raises(ProviderError) as info:
-        host.create(checked(host, name=name, s3_bucket="broken", path="broken.zarr/"))
-    message = info.value.message
-    assert final["ingestionErrors"] in message
-    assert name in message or "broken.zarr/" in message
-    assert api.named(name) == [], "the failed collection must be deleted"
-
-
 def test_create_with_a_skipped_array_succeeds_and_says_why(host, buckets, api):
     write_cube_with_skipped_array(buckets, "skips", "skip.zarr/", bad="bad-name")
     id_, outs = host.create(checked(host, s3_bucket="skips", path="skip.zarr/"))
@@ -407,12 +389,15 @@ def test_get_of_a_missing_collection(host):
 
 
 # -- Update ----------------------------------------------------------------------------------------
-def test_update_rename_in_place(host, api):
+def test_update_rename_in_place(host, emu, api):
     inputs = checked(host)
     id_, outs = host.create(inputs)
     try:
         news = {**inputs, "name": unique("renamed")}
+        emu.control.reset_stats()
         new_outs = host.update(id_, outs, news)
+        writes = [r for r in emu.control.journal() if r.startswith(("POST", "PUT", "DELETE"))]
+        assert writes == [f"PUT /api/v1/zarr/collections/{id_}"]  # one PUT, nothing else
         assert new_outs["name"] == news["name"]
         assert api.get(id_)["name"] == news["name"]
         assert new_outs["data_type"] == outs["data_type"]
