@@ -99,13 +99,6 @@ def test_configure_from_environment_variables(emu, api):
             h.delete(id_, outs)
 
 
-def test_stack_config_wins_over_environment(sh_config):
-    env = {"SH_CLIENT_ID": "someone-else", "SH_CLIENT_SECRET": "wrong-secret-from-env"}
-    with ProviderHost(project="zarr-test", env=env) as h:
-        h.configure(sh_config)
-        assert h.read(str(uuid.uuid4()), {}, inputs={})[0] == ""  # authenticated GET → 404
-
-
 def test_current_api_prefix(sh_config, api):
     with ProviderHost(project="zarr-test") as h:
         h.configure({**sh_config, "sentinelhub:apiPrefix": "/zarr/v1"})
