@@ -17,10 +17,8 @@ forwards every registration of a dynamic resource (type ``pulumi-python:dynamic�
 * :func:`refresh`: Read(id, outputs, inputs) for each; gone ones are dropped;
 * :func:`destroy`: Delete for every resource in the state.
 
-The resource options the engine acts on are honoured: ``protect`` (a delete fails),
-``retain_on_delete`` (dropped from the state without Delete), ``ignore_changes`` (the old
-input values are kept) and ``delete_before_replace``. ``replace_on_changes`` is not: the SDK's
-dynamic host reports no changed properties for the engine to match (as with the real CLI).
+Resource options (``protect``, ``ignore_changes``…) are the engine's: they are not played
+here; tests/e2e/test_resource_options.py shows them through the real CLI.
 
 Config keys are ``namespace:key``; a key without namespace gets the project's (from the
 program's ``Pulumi.yaml``). Every key reaches both the program (``pulumi.Config``) and the
@@ -30,13 +28,12 @@ host's ``Configure``. Values wrapped with :func:`pulumi_zarr.testing.engine.secr
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import os
 import runpy
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +42,6 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 from pulumi.runtime import rpc
 from pulumi.runtime import settings as runtime_settings
-from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
@@ -66,26 +62,6 @@ class ResourceState:
     id: str
     inputs: dict[str, Any]  # checked inputs, incl. __provider
     outputs: dict[str, Any]  # incl. __provider
-    options: Options = field(default_factory=lambda: Options())
-
-
-@dataclass(frozen=True)
-class Options:
-    """The resource options the engine acts on (from the RegisterResource request)."""
-
-    protect: bool = False
-    retain_on_delete: bool = False
-    delete_before_replace: bool = False
-    ignore_changes: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, request: Any) -> Options:
-        return cls(
-            protect=bool(request.protect),
-            retain_on_delete=bool(request.retainOnDelete),
-            delete_before_replace=bool(request.deleteBeforeReplace),
-            ignore_changes=tuple(request.ignoreChanges),
-        )
 
 
 @dataclass
@@ -150,27 +126,12 @@ def _full_config(config: dict[str, Any], project: str) -> tuple[dict[str, Any], 
     return full, secret_keys
 
 
-class _OptionsMonitor(MockMonitor):
-    """The SDK's mock monitor, handing each registration's resource options to the mocks
-    (its MockResourceArgs carries none)."""
-
-    def __init__(self, mocks: EngineMocks) -> None:
-        super().__init__(mocks)
-        self.engine = mocks
-
-    def RegisterResource(self, request: Any) -> Any:
-        with self.engine._lock:
-            self.engine.options[request.name] = Options.of(request)
-        return super().RegisterResource(request)
-
-
 class EngineMocks(pulumi.runtime.Mocks):
     """Mocks that play the engine: dynamic resources go to the provider host."""
 
     def __init__(self, state: StackState, host: ProviderHost) -> None:
         self.state = state
         self.host = host
-        self.options: dict[str, Options] = {}
         self.seen: list[str] = []
         self.pending_deletes: list[ResourceState] = []
         self.errors: list[BaseException] = []
@@ -223,13 +184,6 @@ class EngineMocks(pulumi.runtime.Mocks):
         with self._lock:
             self.seen.append(name)
             old = self.state.resources.get(name)
-            options = self.options.get(name, Options())
-        if old is not None:  # ignore_changes: the engine keeps the old values of those inputs
-            for key in options.ignore_changes:
-                if key in old.inputs:
-                    news[key] = old.inputs[key]
-                else:
-                    news.pop(key, None)
 
         if old is None and args.resource_id:  # import_: the engine's ImportStep
             host.read(args.resource_id, {}, urn=name)  # the dynamic host raises here
@@ -246,7 +200,7 @@ class EngineMocks(pulumi.runtime.Mocks):
             if step == "same":
                 entry = ResourceState(name, typ, old.id, checked, old.outputs)
             elif step == "replace":
-                if diff.delete_before_replace or options.delete_before_replace:
+                if diff.delete_before_replace:
                     host.delete(old.id, old.outputs, urn=name)
                     with self._lock:
                         self.state.resources.pop(name, None)
@@ -258,7 +212,6 @@ class EngineMocks(pulumi.runtime.Mocks):
             else:
                 outs = host.update(old.id, old.outputs, checked, urn=name, old_inputs=old.inputs)
                 entry = ResourceState(name, typ, old.id, checked, self._with_provider(outs, news))
-        entry = dataclasses.replace(entry, options=options)
         with self._lock:
             self.state.resources[name] = entry
             self.state.step(step, name)
@@ -309,8 +262,8 @@ def _resolve_main(program: Path | str) -> Path:
     return path / "__main__.py" if path.is_dir() else path
 
 
-def _start_host(host_factory: Callable[..., ProviderHost] | None, project: str, config, env):
-    host = (host_factory or ProviderHost)(provider="", project=project, env=env)
+def _start_host(project: str, config: dict[str, Any]) -> ProviderHost:
+    host = ProviderHost(provider="", project=project)
     host.start()
     try:
         host.configure(config)
@@ -327,8 +280,6 @@ def run_program(
     *,
     project: str | None = None,
     stack: str = "test",
-    env: dict[str, str] | None = None,
-    host_factory: Callable[..., ProviderHost] | None = None,
 ) -> dict[str, Any]:
     """``pulumi up`` of ``program`` (a directory with ``__main__.py``, or the file) under
     mocks, dynamic resources deployed through a fresh provider host. Returns the stack's
@@ -341,7 +292,7 @@ def run_program(
     full, secret_keys = _full_config(config, project)
     full = {**project_config_defaults(main, project), **full}
 
-    host = _start_host(host_factory, project, full, env)
+    host = _start_host(project, full)
     mocks = EngineMocks(state, host)
     exports: dict[str, Any] = {}
     try:
@@ -353,9 +304,7 @@ def run_program(
         runtime_config.set_all_config(
             {k: str(rpc.unwrap_rpc_secret(v)) for k, v in full.items()}, secret_keys
         )
-        pulumi.runtime.set_mocks(
-            mocks, project=project, stack=stack, preview=False, monitor=_OptionsMonitor(mocks)
-        )
+        pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False)
         root = runtime_settings.get_root_resource()
         assert root is not None
 
@@ -394,15 +343,6 @@ def run_program(
 
 
 def _delete(host: ProviderHost, state: StackState, entry: ResourceState) -> None:
-    """Delete as the engine does: a protected resource stops the run; one retained on delete
-    leaves the state without a Delete call."""
-    if entry.options.protect:
-        raise DeploymentError(
-            f"{entry.name}: resource is protected; unprotect it before deleting it"
-        )
-    if entry.options.retain_on_delete:
-        state.step("retain", entry.name)
-        return
     try:
         host.delete(entry.id, entry.outputs, urn=entry.name)
     except BaseException as exc:
@@ -414,15 +354,12 @@ def _delete(host: ProviderHost, state: StackState, entry: ResourceState) -> None
 def destroy(
     state: StackState,
     config: dict[str, Any],
-    *,
-    env: dict[str, str] | None = None,
-    host_factory: Callable[..., ProviderHost] | None = None,
 ) -> None:
     """``pulumi destroy``: Delete every resource in the state (newest first)."""
     project = state.project or "project"
     full, _ = _full_config(config, project)
     state.last = []
-    host = _start_host(host_factory, project, full, env)
+    host = _start_host(project, full)
     try:
         for name in reversed(list(state.resources)):
             _delete(host, state, state.resources[name])
@@ -434,9 +371,6 @@ def destroy(
 def refresh(
     state: StackState,
     config: dict[str, Any],
-    *,
-    env: dict[str, str] | None = None,
-    host_factory: Callable[..., ProviderHost] | None = None,
 ) -> dict[str, list[str]]:
     """``pulumi refresh``: Read each resource; returns name → changed output keys
     (``["<gone>"]`` for a dropped one)."""
@@ -444,7 +378,7 @@ def refresh(
     full, _ = _full_config(config, project)
     state.last = []
     report: dict[str, list[str]] = {}
-    host = _start_host(host_factory, project, full, env)
+    host = _start_host(project, full)
     try:
         for name, entry in list(state.resources.items()):
             new_id, outs, inputs = host.read(entry.id, entry.outputs, entry.inputs, urn=name)
@@ -458,9 +392,7 @@ def refresh(
             new_inputs = (
                 {**inputs, PROVIDER_KEY: entry.inputs[PROVIDER_KEY]} if inputs else entry.inputs
             )
-            state.resources[name] = ResourceState(
-                name, entry.type, new_id, new_inputs, outs, entry.options
-            )
+            state.resources[name] = ResourceState(name, entry.type, new_id, new_inputs, outs)
             state.step("refresh", name)
     finally:
         host.close()

@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
+from harness.fixtures import write_good_cube
 from harness.measure import unique
 
-from pulumi_zarr.dynamic.resource import TYPE_TOKEN
 from pulumi_zarr.native.names import TOKEN
 from pulumi_zarr.testing.cli import native_plugins
 
-from .conftest import BUCKET, GOOD, OTHER, collections_named
+from .conftest import BUCKET, GOOD, collections_named
+from .test_journeys import api_writes
 
 pytestmark = pytest.mark.e2e
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-@pytest.mark.parametrize("provider", ["dynamic", "native"])
-def test_quickstart(stack_factory, api, provider):
-    """`provider`: the quickstart's switch between ZarrCollection and NativeZarrCollection."""
+def test_quickstart_with_the_native_class(stack_factory, api):
+    """The quickstart's switch to NativeZarrCollection (its outputs keep their Python names:
+    ``array_names``, ``data_type``). With ZarrCollection it is the dynamic journey
+    (test_journeys::test_preview_up_rename_replace_refresh_destroy)."""
     name = unique("quickstart")
     stack = stack_factory(
         EXAMPLES / "quickstart",
@@ -29,20 +33,17 @@ def test_quickstart(stack_factory, api, provider):
             "zarr-quickstart:bucket": BUCKET,
             "zarr-quickstart:path": GOOD,
             "zarr-quickstart:name": name,
-            "zarr-quickstart:provider": provider,
+            "zarr-quickstart:provider": "native",
         },
-        plugins=native_plugins() if provider == "native" else None,
+        plugins=native_plugins(),
     )
     stack.up()
     out = stack.outputs()
     [held] = stack.resources()
-    assert held["type"] == {"dynamic": TYPE_TOKEN, "native": TOKEN}[provider]
+    assert held["type"] == TOKEN
     assert out["status"] == "INGESTED" and out["arrays"] == ["B1", "B2"]
     assert out["data_type"] == f"zarr-{out['collection_id']}"
     assert [c["id"] for c in collections_named(api, name)] == [out["collection_id"]]
-    stack.configure({"zarr-quickstart:path": OTHER})
-    stack.up()
-    assert stack.outputs()["collection_id"] != out["collection_id"]
     stack.destroy()
     assert collections_named(api, name) == []
 
@@ -74,3 +75,35 @@ def test_import_existing_adopts_with_import_id(stack_factory, api):
     finally:
         if api.get(made["id"]) is not None:
             api.delete(made["id"])
+
+
+def test_timeseries_reingests_every_cube_in_place(stack_factory, emu, api, buckets):
+    prefix = unique("ts")
+    cubes = [{"name": f"{prefix} {y}", "path": f"ndvi/{y}.zarr/"} for y in ("2024", "2025")]
+    for cube in cubes:
+        write_good_cube(buckets, BUCKET, cube["path"])
+    stack = stack_factory(
+        EXAMPLES / "timeseries",
+        project="zarr-timeseries",
+        config={
+            "zarr-timeseries:bucket": BUCKET,
+            "zarr-timeseries:cubes": json.dumps(cubes),
+            "zarr-timeseries:reingestTrigger": "t0",
+        },
+    )
+    stack.up()
+    assert set(stack.outputs()["statuses"].values()) == {"INGESTED"}
+    ids = {r["urn"]: r["id"] for r in stack.resources()}
+    assert len(ids) == 2
+
+    stack.configure({"zarr-timeseries:reingestTrigger": "t1"})
+    emu.control.reset_stats()
+    shown = stack.up().stdout
+    assert "[diff: ~reingest_trigger]" in shown and "2 updated" in shown, shown
+    assert sorted(api_writes(emu)) == sorted(
+        f"PUT /api/v1/zarr/collections/{i}/reingest" for i in ids.values()
+    )
+    assert {r["urn"]: r["id"] for r in stack.resources()} == ids  # in place
+    assert set(stack.outputs()["statuses"].values()) == {"INGESTED"}
+    stack.destroy()
+    assert not [c for c in api.list() if re.match(re.escape(prefix), c["name"])]

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 import pytest
-from harness.fixtures import write_cube_with_skipped_array, write_failing_cube
+from harness.fixtures import write_cube_with_skipped_array
 from harness.measure import unique
 
 from pulumi_zarr.dynamic.resource import PROVIDER_NAME
@@ -23,6 +23,7 @@ from .conftest import (
     GOOD,
     OTHER,
     PLANTED_SECRET,
+    REPO,
     collections_named,
     spec,
     up_with_plain_secret,
@@ -30,6 +31,7 @@ from .conftest import (
 
 pytestmark = pytest.mark.e2e
 
+QUICKSTART = REPO / "examples" / "quickstart"
 TYPE = "pulumi-python:dynamic/sentinelhub:ZarrCollection"
 PROVIDER = "pulumi:providers:pulumi-python"
 WRITES = re.compile(r"^(POST|PUT|DELETE) /(api/v1/zarr|zarr/v1)/")
@@ -39,17 +41,21 @@ def api_writes(emu: Any) -> list[str]:
     return [r for r in emu.control.journal() if WRITES.match(r)]
 
 
-def up_one(stack_factory, name: str, **extra: Any) -> tuple[Any, dict[str, Any]]:
-    stack = stack_factory()
-    stack.collections({"cube": spec(name, **extra)})
-    stack.up()
-    return stack, stack.outputs()["cube"]
+def test_preview_up_rename_replace_refresh_destroy(stack_factory, emu, api):
+    """The dynamic resource's whole life, on examples/quickstart as a user runs it (the native
+    resource's: test_native_yaml)."""
+    name = unique("journey")
+    stack = stack_factory(
+        QUICKSTART,
+        project="zarr-quickstart",
+        config={
+            "zarr-quickstart:bucket": BUCKET,
+            "zarr-quickstart:path": GOOD,
+            "zarr-quickstart:name": name,
+        },
+    )
 
-
-def test_preview_of_a_new_stack_shows_the_create_and_calls_only_the_token(stack_factory, emu, api):
-    name = unique("preview")
-    stack = stack_factory()
-    stack.collections({"cube": spec(name)})
+    # preview: the create, the collections' own provider, and no call but for the token
     emu.control.reset_stats()
     shown = stack.preview().stdout
     assert re.search(rf"\+\s+{re.escape(TYPE)}\s+cube\s+create", shown), shown
@@ -60,128 +66,69 @@ def test_preview_of_a_new_stack_shows_the_create_and_calls_only_the_token(stack_
     assert all("/openid-connect/token" in r for r in journal), journal
     assert collections_named(api, name) == []
 
-
-def test_up_ingests_and_a_second_up_changes_nothing(stack_factory, emu, api):
-    name = unique("up")
-    stack, out = up_one(stack_factory, name)
-    assert out["status"] == "INGESTED"
-    assert out["array_names"] == ["B1", "B2"]
-    assert out["data_type"] == f"zarr-{out['id']}"
-    [held] = collections_named(api, name)
-    assert held["id"] == out["id"] and held["status"] == "INGESTED"
-
+    # up: ingested; a second up changes nothing and writes nothing
+    stack.up()
+    out = stack.outputs()
+    first = out["collection_id"]
+    assert out["status"] == "INGESTED" and out["arrays"] == ["B1", "B2"]
+    assert out["data_type"] == f"zarr-{first}"
+    [held] = stack.resources()
+    assert held["type"] == TYPE
+    assert [(c["id"], c["status"]) for c in collections_named(api, name)] == [(first, "INGESTED")]
     emu.control.reset_stats()
     again = stack.up().stdout
     assert "3 unchanged" in again and "updated" not in again and "created" not in again, again
     assert api_writes(emu) == []
-    assert stack.outputs()["cube"]["id"] == out["id"]
+    assert stack.outputs()["collection_id"] == first
 
-
-def test_rename_is_an_update_in_place(stack_factory, emu, api):
-    name = unique("rename")
-    stack, out = up_one(stack_factory, name)
-    stack.collections({"cube": spec(name + " renamed")})
+    # rename: in place, one PUT
+    renamed = name + " renamed"
+    stack.configure({"zarr-quickstart:name": renamed})
     emu.control.reset_stats()
     shown = stack.up().stdout
     assert re.search(rf"~\s+{re.escape(TYPE)}\s+cube\s+updated", shown), shown
     assert "[diff: ~name]" in shown
-    assert stack.outputs()["cube"]["id"] == out["id"]
-    assert api.get(out["id"])["name"] == name + " renamed"
-    assert api_writes(emu) == [f"PUT /api/v1/zarr/collections/{out['id']}"]
+    assert stack.outputs()["collection_id"] == first
+    assert api.get(first)["name"] == renamed
+    assert api_writes(emu) == [f"PUT /api/v1/zarr/collections/{first}"]
 
-
-def test_changed_reingest_trigger_reingests_in_place(stack_factory, emu, api):
-    name = unique("reingest")
-    stack, out = up_one(stack_factory, name, reingest_trigger="v1")
-    stack.collections({"cube": spec(name, reingest_trigger="v2")})
-    emu.control.reset_stats()
-    shown = stack.up().stdout
-    assert "[diff: ~reingest_trigger]" in shown and "updated" in shown, shown
-    assert api_writes(emu) == [f"PUT /api/v1/zarr/collections/{out['id']}/reingest"]
-    after = stack.outputs()["cube"]
-    assert after["id"] == out["id"] and after["status"] == "INGESTED"
-
-
-def test_changed_path_replaces_creating_before_deleting(stack_factory, emu, api):
-    name = unique("replace")
-    stack, out = up_one(stack_factory, name)
-    stack.collections({"cube": spec(name, path=OTHER)})
+    # another path: replaced, the new one created before the old one is deleted
+    stack.configure({"zarr-quickstart:path": OTHER})
     emu.control.reset_stats()
     shown = stack.up().stdout
     assert re.search(rf"\+-\s+{re.escape(TYPE)}\s+cube\s+replaced", shown), shown
-    new = stack.outputs()["cube"]
-    assert new["id"] != out["id"] and new["path"] == OTHER
+    second = stack.outputs()["collection_id"]
+    assert second != first and api.get(second)["path"] == OTHER
     writes = api_writes(emu)
     post = writes.index("POST /api/v1/zarr/collections")
-    delete = writes.index(f"DELETE /api/v1/zarr/collections/{out['id']}")
+    delete = writes.index(f"DELETE /api/v1/zarr/collections/{first}")
     assert post < delete, writes  # create-before-delete
-    assert api.get(out["id"]) is None
-    assert [c["id"] for c in collections_named(api, name)] == [new["id"]]
+    assert api.get(first) is None
+    assert [c["id"] for c in collections_named(api, renamed)] == [second]
 
-
-def test_refresh_shows_an_outside_rename_and_up_renames_it_back(stack_factory, api):
-    name = unique("drift")
-    stack, out = up_one(stack_factory, name)
-    api.rename(out["id"], name + " by hand")
+    # refresh: a rename outside Pulumi shows as drift, and the next up renames it back
+    api.rename(second, name + " by hand")
     shown = stack.refresh("--diff").stdout
     assert "name" in shown and f"{name} by hand" in shown, shown
-    assert "~ 1 updated" in shown or "1 updated" in shown, shown
+    assert "1 updated" in shown, shown
     again = stack.up().stdout
     assert "[diff: ~name]" in again, again
-    assert api.get(out["id"])["name"] == name
+    assert api.get(second)["name"] == renamed
 
-
-def test_refresh_drops_a_collection_deleted_outside(stack_factory, api):
-    name = unique("gone")
-    stack, out = up_one(stack_factory, name)
-    api.delete(out["id"])
+    # refresh: deleted outside Pulumi, dropped from the state
+    api.delete(second)
     shown = stack.refresh().stdout
     assert re.search(rf"-\s+{re.escape(TYPE)}\s+cube\s+deleted", shown), shown
     assert stack.resources() == []
 
-
-def test_destroy_leaves_no_collection(stack_factory, api):
-    first, second = unique("destroy-a"), unique("destroy-b")
-    stack = stack_factory()
-    stack.collections({"a": spec(first), "b": spec(second, path=OTHER)})
+    # the next up makes it again; destroy leaves nothing
     stack.up()
-    assert len(collections_named(api, first)) == len(collections_named(api, second)) == 1
+    third = stack.outputs()["collection_id"]
+    assert third not in (first, second)
     shown = stack.destroy().stdout
-    assert "4 deleted" in shown, shown  # a, b, their pulumi-python provider, the stack
-    assert collections_named(api, first) == collections_named(api, second) == []
+    assert "3 deleted" in shown, shown  # the collection, its pulumi-python provider, the stack
+    assert api.get(third) is None and collections_named(api, renamed) == []
     assert stack.resources() == []
-
-
-def test_failed_ingestion_fails_up_quotes_the_errors_and_leaves_nothing(
-    stack_factory, api, buckets
-):
-    write_failing_cube(buckets, BUCKET, "broken.zarr/")
-    name = unique("failed")
-    stack = stack_factory()
-    stack.collections({"cube": spec(name, path="broken.zarr/")})
-    shown = stack.up(ok=False).text
-    assert "failed to ingest" in shown, shown
-    # the service's ingestionErrors, quoted (the store has no spatial coordinate arrays)
-    assert re.search(r"failed to ingest: .*(x|lat).*", shown), shown
-    assert "was deleted, so nothing is left behind" in shown
-    assert collections_named(api, name) == []
-    assert stack.resources() == []
-
-
-def test_missing_and_wrong_credentials_fail_preview_naming_the_settings(stack_factory, api):
-    name = unique("creds")
-    missing = stack_factory(secret="")
-    missing.run("config", "rm", "sentinelhub:clientSecret")
-    missing.collections({"cube": spec(name)})
-    shown = missing.preview(ok=False).text
-    assert "sentinelhub:clientSecret" in shown and "SH_CLIENT_SECRET" in shown, shown
-
-    wrong = stack_factory(secret="not-the-secret")
-    wrong.collections({"cube": spec(name)})
-    shown = wrong.preview(ok=False).text
-    assert "(sentinelhub:clientId, sentinelhub:clientSecret)" in shown, shown  # where each was set
-    assert "not-the-secret" not in shown
-    assert collections_named(api, name) == []
 
 
 def test_get_reads_an_existing_collection_and_never_deletes_it(stack_factory, api):

@@ -28,19 +28,6 @@ def api_writes(emu: Any) -> list[str]:
     return [r for r in emu.control.journal() if WRITES.match(r)]
 
 
-def test_up_with_the_native_class(stack_factory, api):
-    name = unique("native-py")
-    stack = stack_factory(resource="native")
-    stack.collections({"cube": spec(name)})
-    stack.up()
-    out = stack.outputs()["cube"]  # the class's outputs keep their Python names
-    assert out["status"] == "INGESTED" and out["array_names"] == ["B1", "B2"]
-    assert out["data_type"] == f"zarr-{out['id']}"
-    assert [r["type"] for r in stack.resources()] == [TOKEN]
-    stack.destroy()
-    assert collections_named(api, name) == []
-
-
 def test_the_import_option_adopts_a_matching_collection_without_a_change(
     stack_factory, emu, api, existing
 ):

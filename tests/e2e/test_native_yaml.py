@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness.fixtures import write_failing_cube
 from harness.measure import unique
 
 from pulumi_zarr.testing.cli import Stack, native_plugins
@@ -124,17 +123,6 @@ def test_secrets_stay_out_of_the_state_and_the_output_even_one_set_without_secre
     stack.destroy()
 
 
-def test_failed_ingestion_fails_up_and_leaves_nothing(stack_factory, api, buckets):
-    write_failing_cube(buckets, BUCKET, "broken.zarr/")
-    name = unique("yaml-failed")
-    stack = yaml_stack(stack_factory, name, path="broken.zarr/")
-    shown = stack.up(ok=False).text
-    assert re.search(r"failed to ingest: .*(x|lat)", shown), shown
-    assert "was deleted, so nothing is left behind" in shown
-    assert collections_named(api, name) == []
-    assert stack.resources() == []
-
-
 def test_pulumi_import_adopts_a_collection_and_writes_the_program(stack_factory, emu, api):
     name = unique("yaml-import")
     made = api.create(name, BUCKET, GOOD, "http://www.opengis.net/def/crs/EPSG/0/4326")
@@ -158,11 +146,3 @@ def test_pulumi_import_adopts_a_collection_and_writes_the_program(stack_factory,
     assert "2 unchanged" in previewed and "to update" not in previewed, previewed
     stack.destroy()
     assert api.get(made["id"]) is None
-
-
-def test_pulumi_import_of_a_missing_collection_fails_clearly(stack_factory):
-    stack = yaml_stack(stack_factory, unique("yaml-missing"))
-    missing = "0ad1f1f5-0000-4000-8000-000000000000"
-    shown = stack.run("import", TYPE, "cube", missing, "--yes", ok=False).text
-    assert f"collection '{missing}' does not exist" in shown, shown
-    assert stack.resources() == []

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from harness.fixtures import CRS_4326
+import yaml
 from harness.measure import unique
 
 from pulumi_zarr.testing.cli import Stack
@@ -18,8 +18,14 @@ pytestmark = pytest.mark.e2e
 TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "zarr-python"
 
 
+def template_defaults() -> dict[str, str]:
+    config = yaml.safe_load((TEMPLATE / "Pulumi.yaml").read_text())["template"]["config"]
+    return {key: spec["default"] for key, spec in config.items() if "default" in spec}
+
+
 def test_pulumi_new_from_the_template_deploys_a_collection(pulumi_cli, tmp_path, emu, api):
-    name = unique("template")
+    defaults = template_defaults()  # name, crs and sentinelhub:baseUrl
+    name = unique(defaults["name"])
     stack = Stack(pulumi_cli, tmp_path, None, project="zarr-from-template", stack="dev")
     config = {
         "bucket": BUCKET,
@@ -38,10 +44,13 @@ def test_pulumi_new_from_the_template_deploys_a_collection(pulumi_cli, tmp_path,
     # The template's virtualenv (.venv) is where a user installs requirements.txt
     # (pulumi-zarr); here it is this interpreter's environment, which has it.
     (stack.dir / ".venv").symlink_to(Path(sys.prefix))
-    stack.init({**config, "crs": CRS_4326}, {"sentinelhub:clientSecret": PLANTED_SECRET})
+    # as `pulumi new` would set them: the template's defaults, with ours (the emulator) on top
+    stack.init({**defaults, **config}, {"sentinelhub:clientSecret": PLANTED_SECRET})
     stack.up()
     out = stack.outputs()
     assert out["status"] == "INGESTED" and out["arrays"] == ["B1", "B2"]
-    assert [c["id"] for c in collections_named(api, name)] == [out["collection_id"]]
+    assert out["data_type"] == f"zarr-{out['collection_id']}"
+    [held] = collections_named(api, name)
+    assert (held["id"], held["crs"]) == (out["collection_id"], defaults["crs"])
     stack.destroy()
     assert collections_named(api, name) == []

@@ -19,6 +19,7 @@ from pulumi_zarr.native.package_schema import package_schema, schema_text
 
 COMMITTED = Path(pulumi_zarr.__file__).parent / "native" / "schema.json"
 METASCHEMA = Path(__file__).resolve().parents[1] / "data" / "pulumi-schema" / "pulumi.json"
+README = Path(__file__).resolve().parents[2] / "README.md"
 REGENERATE = "python -m pulumi_zarr.native.package_schema > pulumi_zarr/native/schema.json"
 
 
@@ -105,3 +106,5 @@ def test_config_is_the_settings_keys_with_the_secret_marked(schema):
 
 def test_the_dynamic_resource_type_is_an_alias(resource):
     assert resource["aliases"] == [{"type": TYPE_TOKEN}]
+    # the token policy packs match on, as the README gives it
+    assert f"`{TYPE_TOKEN}`" in README.read_text()

@@ -187,16 +187,6 @@ def test_create_keeps_a_secret_input_secret_in_the_state(native, api):
         native.delete(id_, outs)
 
 
-def test_failed_ingestion_fails_create_and_leaves_nothing(native, api, buckets):
-    write_failing_cube(buckets, GOOD_BUCKET, "broken.zarr/")
-    inputs, _ = native.check({}, program_inputs(path="broken.zarr/"))
-    with pytest.raises(ProviderError) as info:
-        native.create(inputs)
-    assert "failed to ingest" in info.value.details
-    assert "was deleted, so nothing is left behind" in info.value.details
-    assert api.named(inputs["name"]) == []
-
-
 # -- Read --------------------------------------------------------------------------------------
 def test_refresh_reads_inputs_and_outputs(native, made):
     id_, inputs, outs = made
@@ -215,17 +205,13 @@ def test_import_reads_what_the_service_stores(native, made):
 
 
 def test_import_of_a_missing_collection_says_so(native):
+    missing = "0ad1f1f5-0000-4000-8000-000000000000"
     with pytest.raises(ProviderError) as info:
-        native.read("0ad1f1f5-0000-4000-8000-000000000000", {}, None)
-    assert "does not exist (for the configured client), so there is nothing to import" in (
-        info.value.details
-    )
-
-
-def test_refresh_of_a_deleted_collection_drops_it(native, made, api):
-    id_, inputs, outs = made
-    api.delete(id_)
-    assert native.read(id_, outs, inputs)[0] == ""
+        native.read(missing, {}, None)
+    assert (
+        f"collection '{missing}' does not exist (for the configured client), so there is "
+        "nothing to import"
+    ) in info.value.details
 
 
 # -- Diff and Update ---------------------------------------------------------------------------
@@ -255,15 +241,6 @@ def test_update_preview_changes_nothing(native, made, emu, api):
     assert api.get(id_)["name"] == inputs["name"]
 
 
-def test_update_renames_in_place(native, made, emu, api):
-    id_, inputs, outs = made
-    emu.control.reset_stats()
-    after = native.update(id_, outs, {**inputs, "name": inputs["name"] + " renamed"})
-    assert after["name"] == inputs["name"] + " renamed"
-    assert writes(emu) == [f"PUT /api/v1/zarr/collections/{id_}"]
-    assert api.get(id_)["name"] == inputs["name"] + " renamed"
-
-
 def test_a_state_the_dynamic_resource_wrote_is_rewritten_without_touching_the_service(
     native, made, emu
 ):
@@ -275,13 +252,6 @@ def test_a_state_the_dynamic_resource_wrote_is_rewritten_without_touching_the_se
     emu.control.reset_stats()
     assert native.update(id_, dynamic, inputs) == outs
     assert writes(emu) == []
-
-
-def test_delete(native, made, api):
-    id_, _, outs = made
-    native.delete(id_, outs)
-    assert api.get(id_) is None
-    native.delete(id_, outs)  # already gone: fine
 
 
 # -- slow ingestions ---------------------------------------------------------------------------

@@ -407,11 +407,18 @@ def test_create_poll_answers_another_collection(host, emu, api, record, foreign)
 
 def test_create_ingestion_failed(host, emu, api, buckets, record):
     write_failing_cube(buckets, GOOD_BUCKET, "fm-failing.zarr/")
+    # what the service says about this store, seen directly
+    probe = api.create(unique("fm-probe"), GOOD_BUCKET, "fm-failing.zarr/", CRS_4326)
+    final = api.wait_final(probe["id"])
+    api.delete(probe["id"])
+    assert final["status"] == "FAILED" and final["ingestionErrors"], final
     name = unique("fm")
     props = inputs(host, name, path="fm-failing.zarr/")
     _, error = run(host.create, props)
-    outcome = expect("error", error, ("failed to ingest",))
+    outcome = expect("error", error, ("failed to ingest", "nothing is left behind"))
     record("create", "ingestion FAILED", "error", outcome, names=[name], said=said(error))
+    assert error is not None and final["ingestionErrors"] in error.message  # quoted
+    assert name in error.message
     assert ours(api, name) == []
 
 

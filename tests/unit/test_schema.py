@@ -12,7 +12,7 @@ from pulumi_zarr.collection.spec import (
     fields_with,
     on_change,
 )
-from pulumi_zarr.crs import crs_url
+from pulumi_zarr.crs import CRS84, crs_url
 
 GOOD = {"name": "Cube", "s3_bucket": "my-bucket", "path": "cubes/a.zarr/", "crs": crs_url(4326)}
 
@@ -58,7 +58,9 @@ def test_supported_crs(code):
     [
         ("crs", crs_url(2154), "EPSG:2154 is not supported"),
         ("crs", crs_url(32661), "EPSG:32661 is not supported"),
+        ("crs", crs_url(32700), "EPSG:32700 is not supported"),
         ("crs", "EPSG:4326", "is not an EPSG opengis URL"),
+        ("crs", CRS84, "is not an EPSG opengis URL"),
         ("path", "/abs/", "must not start with '/'"),
         ("path", "no-slash", "must end with '/'"),
         ("path", "a/../b/", "'..'"),
@@ -66,7 +68,9 @@ def test_supported_crs(code):
         ("s3_bucket", "ab", "3 to 63 characters"),
         ("s3_bucket", "192.168.1.1", "IP address"),
         ("name", "   ", "must not be empty"),
+        ("name", "", "must not be empty"),
         ("ingestion_timeout_seconds", 0, "greater than 0"),
+        ("ingestion_timeout_seconds", -5, "greater than 0"),
     ],
 )
 def test_bad_inputs_name_field_and_rule(field, value, fragment):
