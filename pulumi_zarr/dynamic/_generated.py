@@ -57,19 +57,9 @@ class ZarrCollectionArgs:
 
 class _RequiredArgs(TypedDict):
     name: pulumi.Input[str]
-    """Name of the collection, as Sentinel Hub shows it; not blank. Changing it renames the
-    collection in place."""
     s3_bucket: pulumi.Input[str]
-    """S3 bucket holding the Zarr group (S3 bucket naming rules). Changing it replaces the
-    collection: the new one is created and ingested before the old one is deleted."""
     path: pulumi.Input[str]
-    """Prefix of the Zarr group inside the bucket: ends with '/', does not start with '/', no empty,
-    '.' or '..' segments; e.g. 'cubes/my-cube.zarr/'. Changing it replaces the collection: the
-    new one is created and ingested before the old one is deleted."""
     crs: pulumi.Input[str]
-    """Native CRS of the data: one of EPSG 4326, 3857, 32601-32660, 32701-32760 or 3035 written as
-    an opengis URL, e.g. 'http://www.opengis.net/def/crs/EPSG/0/4326'. Changing it replaces the
-    collection: the new one is created and ingested before the old one is deleted."""
 
 
 class ZarrCollectionArgsDict(_RequiredArgs, total=False):
@@ -77,68 +67,27 @@ class ZarrCollectionArgsDict(_RequiredArgs, total=False):
     :class:`ZarrCollectionArgs`, None meaning unset."""
 
     wait_for_ingestion: pulumi.Input[bool] | None
-    """Whether create and re-ingest wait until ingestion ends (INGESTED or FAILED). Without waiting
-    they return at once; follow `status` with `pulumi refresh`. Kept in Pulumi's state only:
-    changing it changes nothing on the service."""
     ingestion_timeout_seconds: pulumi.Input[int] | None
-    """How long create and re-ingest wait for ingestion at most, in seconds (up to 7 days). A create
-    that times out deletes the collection it made. Kept in Pulumi's state only: changing it
-    changes nothing on the service."""
     reingest_trigger: pulumi.Input[str] | None
-    """Any string, e.g. the date of the newest time step in the store. Changing it re-ingests the
-    collection in place."""
     preflight: pulumi.Input[str] | None
-    """Check the Zarr group against the ingestion rules in `check` (preview): 'off' (default),
-    'warn' (violations are warnings) or 'error' (violations fail the check, before any API call).
-    Kept in Pulumi's state only: changing it changes nothing on the service."""
     profile: pulumi.Input[str] | None
-    """A profile of sentinelhub-py's config.toml whose credentials and deployment this collection
-    uses (default: the stack's); only the name is stored. Changing it replaces the collection:
-    the new one is created and ingested before the old one is deleted."""
     import_id: pulumi.Input[str] | None
-    """The id of an existing collection to adopt instead of creating one. Read only when the
-    resource is created: changing it later changes nothing."""
 
 
 class TypedOutputs:
-    """Every input and output of a ZarrCollection resource as a typed output."""
+    """Every input and output of a ZarrCollection resource as a typed output (each input as
+    described on :class:`ZarrCollectionArgs`)."""
 
     name: pulumi.Output[str]
-    """Name of the collection, as Sentinel Hub shows it; not blank. Changing it renames the
-    collection in place."""
     s3_bucket: pulumi.Output[str]
-    """S3 bucket holding the Zarr group (S3 bucket naming rules). Changing it replaces the
-    collection: the new one is created and ingested before the old one is deleted."""
     path: pulumi.Output[str]
-    """Prefix of the Zarr group inside the bucket: ends with '/', does not start with '/', no empty,
-    '.' or '..' segments; e.g. 'cubes/my-cube.zarr/'. Changing it replaces the collection: the
-    new one is created and ingested before the old one is deleted."""
     crs: pulumi.Output[str]
-    """Native CRS of the data: one of EPSG 4326, 3857, 32601-32660, 32701-32760 or 3035 written as
-    an opengis URL, e.g. 'http://www.opengis.net/def/crs/EPSG/0/4326'. Changing it replaces the
-    collection: the new one is created and ingested before the old one is deleted."""
     wait_for_ingestion: pulumi.Output[bool]
-    """Whether create and re-ingest wait until ingestion ends (INGESTED or FAILED). Without waiting
-    they return at once; follow `status` with `pulumi refresh`. Kept in Pulumi's state only:
-    changing it changes nothing on the service."""
     ingestion_timeout_seconds: pulumi.Output[int]
-    """How long create and re-ingest wait for ingestion at most, in seconds (up to 7 days). A create
-    that times out deletes the collection it made. Kept in Pulumi's state only: changing it
-    changes nothing on the service."""
     reingest_trigger: pulumi.Output[str | None]
-    """Any string, e.g. the date of the newest time step in the store. Changing it re-ingests the
-    collection in place."""
     preflight: pulumi.Output[str | None]
-    """Check the Zarr group against the ingestion rules in `check` (preview): 'off' (default),
-    'warn' (violations are warnings) or 'error' (violations fail the check, before any API call).
-    Kept in Pulumi's state only: changing it changes nothing on the service."""
     profile: pulumi.Output[str | None]
-    """A profile of sentinelhub-py's config.toml whose credentials and deployment this collection
-    uses (default: the stack's); only the name is stored. Changing it replaces the collection:
-    the new one is created and ingested before the old one is deleted."""
     import_id: pulumi.Output[str | None]
-    """The id of an existing collection to adopt instead of creating one. Read only when the
-    resource is created: changing it later changes nothing."""
     status: pulumi.Output[str]
     """Ingestion status: CREATED, INGESTING, INGESTED or FAILED."""
     ingestion_errors: pulumi.Output[str | None]

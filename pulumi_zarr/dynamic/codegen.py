@@ -81,14 +81,19 @@ def _description(name: str, info: FieldInfo) -> str:
     return text
 
 
-def _class(header: str, doc: str | None, fields: list[tuple[str, str, FieldInfo]]) -> list[str]:
-    """A class: ``header``, an optional docstring, then ``name: annotation`` and its docstring
-    for each of ``fields`` (name, annotation text, the spec's field)."""
+def _class(
+    header: str, doc: str | None, fields: list[tuple[str, str, FieldInfo]], *, inputs_doc: bool
+) -> list[str]:
+    """A class: ``header``, an optional docstring, then ``name: annotation`` for each of
+    ``fields`` (name, annotation text, the spec's field), with its docstring for an output, and
+    for an input only if ``inputs_doc`` (an input's is written once, on ZarrCollectionArgs)."""
     lines = [header]
     if doc:
         lines += [*_docstring(doc, INDENT), ""]
     for name, annotation, info in fields:
-        lines += [f"{INDENT}{name}: {annotation}", *_docstring(_description(name, info), INDENT)]
+        lines.append(f"{INDENT}{name}: {annotation}")
+        if inputs_doc or name not in ZarrCollectionInputs.model_fields:
+            lines += _docstring(_description(name, info), INDENT)
     return lines
 
 
@@ -101,6 +106,10 @@ def _input(info: FieldInfo, keyword: bool) -> str:
     return f"{text} | None" if keyword else f"{text} | None = None"
 
 
+def _output(info: FieldInfo) -> str:
+    return f"pulumi.Output[{type_text(info.annotation)}]"
+
+
 def _fields(model: type[BaseModel]) -> list[tuple[str, FieldInfo]]:
     return list(model.model_fields.items())
 
@@ -111,29 +120,38 @@ def module_text() -> str:
     fields = [*inputs, *_fields(ZarrCollectionOutputs)]
     required = [(n, i) for n, i in inputs if i.is_required()]
     optional = [(n, i) for n, i in inputs if not i.is_required()]
-    classes = [
-        _class(
+    keyword = functools.partial(_input, keyword=True)
+    tables: list[tuple[str, str | None, list[tuple[str, FieldInfo]], Any, bool]] = [
+        # header, docstring, fields, annotation of a field, whether inputs get their docstring
+        (
             "@dataclass\nclass ZarrCollectionArgs:",
             "Inputs of a ZarrCollection (dynamic or native). Unset (None) inputs take their "
             "default.",
-            [(n, _input(i, keyword=False), i) for n, i in inputs],
+            inputs,
+            functools.partial(_input, keyword=False),
+            True,
         ),
-        _class(
-            "class _RequiredArgs(TypedDict):",
-            None,
-            [(n, _input(i, keyword=True), i) for n, i in required],
-        ),
-        _class(
+        ("class _RequiredArgs(TypedDict):", None, required, keyword, False),
+        (
             "class ZarrCollectionArgsDict(_RequiredArgs, total=False):",
             "The inputs of a ZarrCollection as keywords: the fields and types of "
             ":class:`ZarrCollectionArgs`, None meaning unset.",
-            [(n, _input(i, keyword=True), i) for n, i in optional],
+            optional,
+            keyword,
+            False,
         ),
-        _class(
+        (
             "class TypedOutputs:",
-            "Every input and output of a ZarrCollection resource as a typed output.",
-            [(n, f"pulumi.Output[{type_text(i.annotation)}]", i) for n, i in fields],
+            "Every input and output of a ZarrCollection resource as a typed output (each input "
+            "as described on :class:`ZarrCollectionArgs`).",
+            fields,
+            _output,
+            False,
         ),
+    ]
+    classes = [
+        _class(header, doc, [(n, annotate(i), i) for n, i in table], inputs_doc=documented)
+        for header, doc, table, annotate, documented in tables
     ]
     body = "\n\n\n".join("\n".join(lines) for lines in classes)
     uses_any = any(re.search(r"\bAny\b", type_text(i.annotation)) for _, i in fields)
