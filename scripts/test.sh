@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up .venv (the package with its emulator and dev extras) and the real Pulumi CLI (built from
 # Go modules by scripts/pulumi-cli.sh, with the SDK generators of scripts/pulumi-codegen.sh; both
-# cached outside the repo), then runs lint + the test suite. The engine-protocol and program
-# tests run a second time on the oldest pulumi SDK pyproject accepts (.venv-oldest).
+# cached outside the repo), then runs lint + the test suite on TEST_WORKERS pytest-xdist workers
+# (default 3: the real-CLI tests mostly wait). The tests marked oldest_sdk run a second time on
+# the oldest pulumi SDK pyproject accepts (.venv-oldest).
 # Usage: bash scripts/test.sh [pytest args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,8 +32,12 @@ fi
 echo "== ruff"
 .venv/bin/ruff check .
 echo "== pytest"
-.venv/bin/python -m pytest "$@"
+# Bytecode once for every process the suite starts (programs, provider hosts, plugins), also
+# where PYTHONDONTWRITEBYTECODE is set: each would otherwise compile the package anew.
+.venv/bin/python -m compileall -q pulumi_zarr tests > /dev/null
+.venv/bin/python -m pytest -n "${TEST_WORKERS:-3}" --dist loadgroup "$@"
 oldest="$(oldest_pulumi).0"
 ensure_venv "dev" .venv-oldest "$oldest"
-echo "== pytest tests/provider tests/programs on the oldest supported pulumi SDK ($oldest)"
-.venv-oldest/bin/python -m pytest -q -p no:cacheprovider tests/provider tests/programs
+echo "== pytest -m oldest_sdk on the oldest supported pulumi SDK ($oldest)"
+.venv-oldest/bin/python -m pytest -q -p no:cacheprovider -n "${TEST_WORKERS:-3}" --dist loadgroup \
+  -m oldest_sdk tests/provider tests/native

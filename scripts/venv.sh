@@ -13,8 +13,16 @@ ensure_venv() {
     constraints="$dir/constraints.txt"
     sed "s/^pulumi==.*/pulumi==$pulumi_version/" constraints.txt > "$constraints"
   fi
+  # the install is editable: only the metadata (pyproject, pins, extras) can make it stale
+  local stamp="$dir/.pulumi-zarr-installed" want
+  want="$extras $pulumi_version $(cat pyproject.toml constraints.txt | cksum)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    echo "== $dir has pulumi-zarr[$extras]${pulumi_version:+ with pulumi $pulumi_version}"
+    return 0
+  fi
   echo "== installing pulumi-zarr[$extras] into $dir${pulumi_version:+ with pulumi $pulumi_version}"
   "$dir/bin/python" -m pip install -q -c "$constraints" -e ".[$extras]"
+  echo "$want" > "$stamp"
 }
 
 # The oldest pulumi SDK pyproject.toml accepts (its `pulumi>=X` bound).

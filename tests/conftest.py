@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,10 +11,7 @@ from emulator.helpers import oauth_session
 
 #: Fixture modules for every test: the harness's emulator, provider host and API (module
 #: scoped), and an S3 server.
-pytest_plugins = ["harness.fixtures", "harness.s3"]
-
-# requests-oauthlib refuses plain http unless told; the emulator only listens on 127.0.0.1.
-os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
+pytest_plugins = ["harness.fixtures", "harness.s3", "harness.summary"]
 
 FAST_INGEST = 0.2  # seconds from create to a final status in the emulator fixtures
 
@@ -77,3 +73,12 @@ def session_for(emulator: Any) -> Iterator[Callable[..., Any]]:
 def oauth(session_for: Callable[..., Any]) -> Any:
     """An authorised session of client ``local``."""
     return session_for()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """For ``--dist loadgroup`` (scripts/test.sh): the tests of a module outside tests/e2e share
+    its module-scoped servers and hosts, so they run together on one worker; each real-CLI
+    test has a stack of its own and may run on any worker."""
+    for item in items:
+        if item.path.parent.name != "e2e":
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))

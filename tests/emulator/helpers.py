@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -63,11 +64,29 @@ def ingest(session: Any, url: str, **fields: Any) -> dict[str, Any]:
 
 
 def oauth_session(url: str, client_id: str = "local", secret: str = "local-secret") -> Any:
-    """A requests-oauthlib session with a token, as in Sentinel Hub's examples."""
+    """A requests-oauthlib session with a token, as in Sentinel Hub's examples.
+
+    oauthlib sends nothing over plain http unless ``OAUTHLIB_INSECURE_TRANSPORT`` is set, and
+    the emulator listens on http://127.0.0.1: the variable is set during this session's own
+    calls only, so that no provider, CLI or host a test starts inherits it (the product needs
+    no such switch, and the tests must show that)."""
+    from unittest import mock
+
     from oauthlib.oauth2 import BackendApplicationClient
     from requests_oauthlib import OAuth2Session
 
-    session = OAuth2Session(client=BackendApplicationClient(client_id=client_id))
+    loopback = {"OAUTHLIB_INSECURE_TRANSPORT": "1"}
+
+    class LoopbackSession(OAuth2Session):
+        def request(self, *args: Any, **kwargs: Any) -> Any:
+            with mock.patch.dict(os.environ, loopback):
+                return super().request(*args, **kwargs)
+
+        def fetch_token(self, *args: Any, **kwargs: Any) -> Any:
+            with mock.patch.dict(os.environ, loopback):
+                return super().fetch_token(*args, **kwargs)
+
+    session = LoopbackSession(client=BackendApplicationClient(client_id=client_id))
     session.fetch_token(
         token_url=f"{url}{TOKEN_PATH}",
         client_id=client_id,

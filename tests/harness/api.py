@@ -23,9 +23,7 @@ class ZarrApi:
         prefix: str = LEGACY_PREFIX,
     ) -> None:
         self.url = base_url.rstrip("/") + prefix + "/collections"
-        # A plain client-credentials POST: requests-oauthlib refuses http:// token URLs unless
-        # OAUTHLIB_INSECURE_TRANSPORT is set, and that variable would leak into the provider
-        # host's environment and hide how the product itself deals with the local emulator.
+        # A plain client-credentials POST, independent of the product's OAuth code.
         response = requests.post(
             token_url,
             data={

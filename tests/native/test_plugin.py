@@ -79,11 +79,13 @@ def made(native, api):
 
 
 # -- the plugin --------------------------------------------------------------------------------
+@pytest.mark.oldest_sdk
 def test_version_and_schema(native):
     assert native.plugin_info() == pulumi_zarr.__version__
     assert native.get_schema() == json.loads(SCHEMA.read_text())
 
 
+@pytest.mark.oldest_sdk
 def test_configure_accepts_secrets(sh_config):
     with ProviderHost.native() as host:
         assert host.configure(sh_config) is True
@@ -123,6 +125,7 @@ def test_a_component_parent_in_the_type_is_fine(native):
 
 
 # -- Check -------------------------------------------------------------------------------------
+@pytest.mark.oldest_sdk
 def test_check_fills_defaults_under_wire_names(native):
     news = program_inputs()
     inputs, failures = native.check({}, news)
@@ -144,6 +147,7 @@ def test_check_failures_name_the_wire_names(native):
     assert failures == [("crs", "crs is required")]
 
 
+@pytest.mark.oldest_sdk
 def test_check_passes_unknowns_through(native):
     inputs, failures = native.check({}, program_inputs(path=UNKNOWN))
     assert failures == []
@@ -167,6 +171,7 @@ def test_create_preview_changes_nothing(native, emu, api):
     assert api.named(inputs["name"]) == []
 
 
+@pytest.mark.oldest_sdk
 def test_create_answers_outputs_under_wire_names(made):
     id_, inputs, outs = made
     assert {k: outs[k] for k in inputs} == inputs
@@ -177,6 +182,7 @@ def test_create_answers_outputs_under_wire_names(made):
     assert set(outs["bands"]["B1"]) >= {"bit_depth", "sample_format"}  # values are as they are
 
 
+@pytest.mark.oldest_sdk
 def test_create_keeps_a_secret_input_secret_in_the_state(native, api):
     inputs, _ = native.check({}, program_inputs(name=secret(unique("secret-name"))))
     id_, outs = native.create(inputs)
@@ -196,6 +202,7 @@ def test_refresh_reads_inputs_and_outputs(native, made):
     assert new_inputs == inputs
 
 
+@pytest.mark.oldest_sdk
 def test_import_reads_what_the_service_stores(native, made):
     id_, inputs, outs = made
     read_id, state, new_inputs = native.read(id_, {}, None)
@@ -215,6 +222,7 @@ def test_import_of_a_missing_collection_says_so(native):
 
 
 # -- Diff and Update ---------------------------------------------------------------------------
+@pytest.mark.oldest_sdk
 def test_diff(native, made):
     id_, inputs, outs = made
     assert native.diff(id_, outs, inputs).changes == "none"
@@ -328,6 +336,7 @@ def test_a_preflight_warning_is_kept_on_the_resource(sh_config, buckets):
         assert host.stderr_text() == ""  # nothing went the way the CLI shows only with --debug
 
 
+@pytest.mark.oldest_sdk
 def test_many_creates_wait_at_once_and_cancel_is_answered_meanwhile(slow_host):
     """16 creates of a SLOW ingestion take about SLOW seconds (not 16/4 x SLOW, as through a
     4-thread host); Cancel is answered at once while they wait."""

@@ -135,11 +135,13 @@ def _exits_after_its_engine(host: ProviderHost, start_serving: Callable[[], Any]
         assert not host.alive, f"still running {EXIT_SECONDS} s after its engine stopped"
 
 
+@pytest.mark.oldest_sdk
 def test_the_native_plugin_ends_when_its_engine_is_gone():
     host = ProviderHost.native()
     _exits_after_its_engine(host, host.plugin_info)
 
 
+@pytest.mark.oldest_sdk
 def test_the_dynamic_host_ends_when_its_engine_is_gone():
     # the engine's address is the host's last argument; the watch starts at configure, which
     # the host runs on the first resource call

@@ -14,6 +14,7 @@ import pickletools
 from pathlib import Path
 from typing import Any
 
+import pytest
 from harness.fixtures import CLIENT_ID, CRS_4326, GOOD_BUCKET, GOOD_PATH
 
 from pulumi_zarr.testing.engine import ProviderHost
@@ -35,6 +36,7 @@ def recorded() -> tuple[str, dict[str, Any], dict[str, Any]]:
     return provider, inputs, outputs
 
 
+@pytest.mark.oldest_sdk
 def test_the_recorded_provider_is_the_old_module_path():
     provider, _, _ = recorded()
     ops = pickletools.genops(base64.b64decode(provider))
@@ -42,6 +44,7 @@ def test_the_recorded_provider_is_the_old_module_path():
     assert names[:2] == ["pulumi_zarr.provider", "ZarrCollectionProvider"]
 
 
+@pytest.mark.oldest_sdk
 def test_a_state_written_before_the_move_reads_and_deletes(sh_config, emu, api):
     provider, inputs, outputs = recorded()
     made = api.create(inputs["name"], GOOD_BUCKET, GOOD_PATH, CRS_4326)

@@ -11,20 +11,12 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
+from harness import summary
 from harness.fixtures import CRS_4326, GOOD_BUCKET, GOOD_PATH, PLANTED_SECRET, RecordingHost
 from harness.measure import unique
 
 #: Short client timeout and retry budget, so slow and repeated faults cost little time.
 FAST_CLIENT = {"SH_ZARR_TIMEOUT_SECONDS": "1", "SH_ZARR_MAX_ATTEMPTS": "3"}
-
-#: (call, fault, expected, outcome) rows recorded by the fault-matrix tests.
-MATRIX: list[tuple[str, str, str, str]] = []
-#: The audit's totals over every cell: cells, orphans, duplicates, foreign deletions, leaks.
-AUDIT: Counter[str] = Counter()
-
-
-#: Lines of the load test's figures (throughput, latency percentiles).
-LOAD: list[str] = []
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +37,7 @@ def foreign(api) -> Iterator[list[dict[str, Any]]]:
 
 
 @pytest.fixture
-def record(api, foreign, issued_tokens) -> Callable[..., None]:
+def record(request, api, foreign, issued_tokens) -> Callable[..., None]:
     """Add a row to the matrix after auditing the service right after the call:
 
     * every collection named one of ``names`` is in the state (``kept``) or named in a
@@ -77,44 +69,21 @@ def record(api, foreign, issued_tokens) -> Callable[..., None]:
         text = "\n".join([*said, *(json.dumps(o, default=str) for o in shown)])
         leaks = [PLANTED_SECRET] if PLANTED_SECRET in text else []
         leaks += [f"token {t[:8]}…" for t in issued_tokens if t in text]
-        AUDIT.update(
-            cells=1,
-            orphans=len(orphans),
-            duplicates=duplicates,
-            foreign=len(gone),
-            leaks=len(leaks),
-        )
-        MATRIX.append((call, fault, expected, outcome))
+        counts = {
+            "cells": 1,
+            "orphans": len(orphans),
+            "duplicates": duplicates,
+            "foreign": len(gone),
+            "leaks": len(leaks),
+        }
+        summary.add(request, summary.AUDIT, counts)
+        summary.add(request, summary.MATRIX_ROW, (call, fault, expected, outcome))
         assert not orphans, f"orphaned: {orphans}"
         assert not duplicates, f"duplicated: {found}"
         assert not gone, f"foreign collections deleted: {gone}"
         assert not leaks, f"leaked: {leaks}"
 
     return add
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if LOAD:
-        terminalreporter.section("load test (loopback)")
-        for line in LOAD:
-            terminalreporter.write_line(line)
-    if not MATRIX:
-        return
-    head = ("call", "fault", "expected", "outcome")
-    rows = [head, *sorted(MATRIX)]
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    terminalreporter.section("fault matrix (provider through the engine protocol)")
-    for n, row in enumerate(rows):
-        terminalreporter.write_line(
-            " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))
-        )
-        if n == 0:
-            terminalreporter.write_line("-+-".join("-" * w for w in widths))
-    terminalreporter.write_line(
-        f"cells: {AUDIT['cells']}; after each: orphans {AUDIT['orphans']}, duplicates "
-        f"{AUDIT['duplicates']}, foreign collections deleted {AUDIT['foreign']}, secrets or "
-        f"tokens in any output or message {AUDIT['leaks']}"
-    )
 
 
 class Everything(logging.Handler):

@@ -14,11 +14,10 @@ from typing import Any
 
 import pytest
 import requests
+from harness import summary
 from harness.measure import p99
 
 from pulumi_zarr.emulator.server import Emulator
-
-from .conftest import LOAD
 
 CLIENTS = {"load-a": "secret-a", "load-b": "secret-b"}
 CRS = "http://www.opengis.net/def/crs/EPSG/0/4326"
@@ -67,7 +66,7 @@ def load_emulator(tmp_path_factory):
         yield emu
 
 
-def test_concurrent_lifecycle_across_two_accounts(load_emulator):
+def test_concurrent_lifecycle_across_two_accounts(request, load_emulator):
     accounts = {cid: Account(load_emulator.url, cid) for cid in CLIENTS}
     latencies: dict[str, list[float]] = defaultdict(list)
     kept: dict[str, dict[str, str]] = {cid: {} for cid in CLIENTS}  # id -> final name
@@ -163,8 +162,8 @@ def test_concurrent_lifecycle_across_two_accounts(load_emulator):
         op: (len(v), statistics.median(v) * 1000, p99(v) * 1000)
         for op, v in sorted(latencies.items())
     }
-    LOAD.append(line)
-    LOAD.extend(
-        f"  {op}: {n} requests, p50 {p50:.1f} ms, p99 {high:.1f} ms"
-        for op, (n, p50, high) in per_op.items()
-    )
+    summary.add(request, summary.LOAD_LINE, line)
+    for op, (n, p50, high) in per_op.items():
+        summary.add(
+            request, summary.LOAD_LINE, f"  {op}: {n} requests, p50 {p50:.1f} ms, p99 {high:.1f} ms"
+        )
