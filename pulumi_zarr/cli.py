@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .api.config import BY_NAME, CONNECTION, PREFLIGHT, PROFILE, Reader, first_set
+from .api.endpoints import API_PREFIXES, DEFAULT_API_PREFIX
 from .api.settings import Settings
 from .errors import ConfigurationError, MissingExtra, ZarrApiError
 from .terminal import printable, unsafe_characters
@@ -58,7 +59,8 @@ def _shared_flags() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     group.add_argument(
         api_prefix.flag,
         metavar="PREFIX",
-        help=f"/api/v1/zarr or /zarr/v1 (default: {api_prefix.variable}, else /api/v1/zarr)",
+        help=f"{' or '.join(API_PREFIXES)} (default: {api_prefix.variable}, else "
+        f"{DEFAULT_API_PREFIX})",
     )
     output = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     output.add_argument("--json", action="store_true", help="print JSON instead of text")
