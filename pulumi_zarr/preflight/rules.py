@@ -19,8 +19,6 @@ import numpy as np
 
 from ..crs import ZARR_EPSG_CODES, ZARR_EPSG_TEXT, epsg_of
 
-ALLOWED_DTYPES = ("u4", "i4", "i8", "f4", "f8")
-_ALLOWED_TEXT = ", ".join(ALLOWED_DTYPES)
 MAX_SPATIAL_CHUNK = 3072
 MAX_TIME_CHUNK = 50
 METERS_PER_DEGREE = 111319.49
@@ -93,6 +91,9 @@ BAND_FORMATS = {
     "f4": (32, "FLOAT"),
     "f8": (32, "FLOAT"),
 }
+#: The dtypes Zarr ingests: those with a band format.
+ALLOWED_DTYPES = tuple(BAND_FORMATS)
+_ALLOWED_TEXT = ", ".join(ALLOWED_DTYPES)
 _POLE_3035 = (4321000.0, 7358000.0)
 _UTM_NORTH_POLE_Y = 9997964.94
 _UTM_SOUTH_POLE_Y = 2035.06
@@ -119,12 +120,15 @@ class Violation:
     array: str | None = None
     allowed: str | None = None
     fails: bool = True
+    #: whether the service's message names what is allowed after the problem
+    names_allowed: bool = False
 
     @property
     def message(self) -> str:
         """The service's ``ingestionErrors`` text: a problem failing the whole ingestion names
         its rule."""
-        return f"{self.problem} (rule {self.rule})" if self.fails else self.problem
+        text = f"{self.problem} ({self.allowed})" if self.names_allowed else self.problem
+        return f"{text} (rule {self.rule})" if self.fails else text
 
     def __str__(self) -> str:
         return self.message
@@ -245,10 +249,11 @@ def _attrs(node: Any) -> dict[str, Any]:
     return dict(node.attrs)
 
 
-def _dtype_problem(what: str, array: Any) -> str | None:
+def _dtype_violation(what: str, name: str, array: Any, *, fails: bool) -> Violation | None:
     if dtype_code(array.dtype) in ALLOWED_DTYPES:
         return None
-    return f"{what}: dtype {array.dtype.name} not allowed ({_ALLOWED_TEXT})"
+    problem = f"{what}: dtype {array.dtype.name} not allowed"
+    return Violation("5", problem, name, _ALLOWED_TEXT, fails, names_allowed=True)
 
 
 def _step_check(name: str, values: np.ndarray) -> tuple[float | None, Violation | None]:
@@ -374,9 +379,9 @@ def _coordinates(arrays: dict[str, Any]) -> tuple[_Grid, list[Violation]]:
         if array.ndim != 1:
             problem = f"coordinate array '{name}': has {array.ndim} dimensions"
             problems.append(Violation("3", problem, name, "1 dimension"))
-        dtype = _dtype_problem(f"coordinate array '{name}'", array)
+        dtype = _dtype_violation(f"coordinate array '{name}'", name, array, fails=True)
         if dtype:
-            problems.append(Violation("5", dtype, name, _ALLOWED_TEXT))
+            problems.append(dtype)
     if grid.x and grid.y:
         grid.nx, grid.ny = _length(arrays[grid.x]), _length(arrays[grid.y])
     if grid.has_time:
@@ -512,9 +517,9 @@ def _array_problems(name: str, array: Any, grid: _Grid) -> list[Violation]:
             *problems,
             skip("3", "3-D data needs a 'time' coordinate array", "a 'time' coordinate array"),
         ]
-    dtype = _dtype_problem(f"array '{name}'", array)
+    dtype = _dtype_violation(f"array '{name}'", name, array, fails=False)
     if dtype:
-        problems.append(Violation("5", dtype, name, _ALLOWED_TEXT, fails=False))
+        problems.append(dtype)
     if array.order != "C":
         problems.append(skip("4", f"order {array.order!r} not allowed", "'C'"))
     if grid.x and grid.y:
