@@ -7,9 +7,7 @@ import json
 import logging
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, FastAPI, Request
@@ -32,7 +30,8 @@ from ..crs import CRS84, crs_url, is_crs_url
 from . import paging
 from .auth import OAuthError, Principal, TokenIssuer
 from .buckets import Buckets, bucket_problem, path_problem
-from .control import ADMIN_PREFIX, Control, check_duration
+from .config import Config
+from .control import ADMIN_PREFIX, Control
 from .database import Database, Row
 from .errors import ApiError, error_body
 from .ingestion import Ingestor
@@ -40,41 +39,15 @@ from .middleware import FaultMiddleware
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
+#: What a client cannot write: the fields the service fills in (a collection's, not a create
+#: body's) and CDSE's ``userId``. They are dropped from a create body.
 READ_ONLY_FIELDS = frozenset(
-    {
-        "id",
-        "accountId",
-        "userId",
-        "created",
-        "status",
-        "ingestionErrors",
-        "envelope",
-        "width",
-        "height",
-        "zattrs",
-        "additionalData",
-    }
+    (
+        {f.alias or n for n, f in Collection.model_fields.items()}
+        - {f.alias or n for n, f in CollectionCreate.model_fields.items()}
+    )
+    | {"userId"}
 )
-
-
-#: The OAuth client (id → secret) an emulator has when none is given.
-DEFAULT_CLIENTS = {"local": "local-secret"}
-
-
-@dataclass
-class Config:
-    """Everything an emulator instance is built from."""
-
-    buckets_dir: str | Path | None = None
-    s3_endpoint: str | None = None
-    clients: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_CLIENTS))
-    ingest_delay: float = 1.0
-    state_path: str | Path | None = None
-    token_ttl: float = 3600.0
-
-    def __post_init__(self) -> None:
-        self.ingest_delay = check_duration("ingest_delay", self.ingest_delay)
-        self.token_ttl = check_duration("token_ttl", self.token_ttl, zero=False)
 
 
 class EmulatorApp:
