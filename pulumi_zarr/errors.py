@@ -237,3 +237,8 @@ class MissingExtra(PulumiZarrError, ImportError):
             f"{feature} needs the optional extra '{extra}': "
             f'pip install "pulumi-zarr[{extra}]"{missing}'
         )
+
+
+def no_collection(collection_id: str) -> str:
+    """The one sentence saying that a collection does not exist; callers may add advice."""
+    return f"collection {collection_id} does not exist (for this account)"

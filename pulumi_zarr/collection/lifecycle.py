@@ -40,6 +40,7 @@ from ..errors import (
     UnexpectedResponse,
     ZarrApiError,
     ZarrCollectionError,
+    no_collection,
 )
 from .engine_watch import engine_gone
 from .polling import poll_interval, wait_until_final
@@ -363,8 +364,8 @@ def _adopt(
         collection = client.get(collection_id)
     except NotFound:
         raise ZarrCollectionError(
-            f"import_id {collection_id}: there is no such collection for this account. "
-            f"{not_adopted}: check the id (`pulumi-zarr collections list`)."
+            f"import_id: {no_collection(collection_id)}. {not_adopted}: check the id "
+            "(`pulumi-zarr collections list`)."
         ) from None
     differing = [
         f"{field} (the service has {getattr(collection, field)!r}, the program "
@@ -501,9 +502,8 @@ def update(
             if moved:
                 raise moved from None
             raise ZarrCollectionError(
-                f"{describe(inputs)} ({collection_id}) no longer exists on the service. Run "
-                "`pulumi refresh` to drop it from the state; the next `pulumi up` creates it "
-                "again."
+                f"{describe(inputs)}: {no_collection(collection_id)}. Run `pulumi refresh` to "
+                "drop it from the state; the next `pulumi up` creates it again."
             ) from None
         hold(collection_id)
         return outputs(client, collection)

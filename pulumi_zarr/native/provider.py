@@ -58,7 +58,7 @@ from pulumi.runtime.rpc import UNKNOWN
 from ..collection.calls import Operations
 from ..collection.spec import OUTPUT_FIELDS, SERVICE_FIELDS, OnChange, on_change
 from ..dynamic.property_bags import PROVIDER_KEY
-from ..errors import PulumiZarrError
+from ..errors import PulumiZarrError, no_collection
 from .config import marked_secret, stack_config
 from .engine_log import EngineLog, current_urn
 from .names import TOKEN, is_wire_name, wire_name, wire_text
@@ -193,8 +193,7 @@ class NativeProvider(Provider):
         if found is None:
             if importing:  # an empty answer would import an empty resource
                 raise PulumiZarrError(
-                    f"collection {request.resource_id!r} does not exist (for the configured "
-                    "client), so there is nothing to import"
+                    f"{no_collection(request.resource_id)}, so there is nothing to import"
                 )
             return ReadResponse("")  # gone: the engine drops it from the state
         inputs, state = found

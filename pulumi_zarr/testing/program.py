@@ -45,6 +45,7 @@ from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from ..errors import no_collection
 from .engine import PROVIDER_KEY, Diff, ProviderError, ProviderHost, strip_secrets
 
 DYNAMIC_PREFIX = "pulumi-python:dynamic"
@@ -176,7 +177,7 @@ class EngineMocks(pulumi.runtime.Mocks):
         if args.custom is None:  # Resource.get → ReadResource: read only, not managed
             new_id, outs, _ = host.read(args.resource_id or "", {}, inputs=news, urn=name)
             if not new_id:
-                raise DeploymentError(f"{name}: resource {args.resource_id!r} does not exist")
+                raise DeploymentError(f"{name}: {no_collection(args.resource_id or '')}")
             with self._lock:
                 self.state.step("read", name)
             return ResourceState(name, typ, new_id, news, self._with_provider(outs, news))
