@@ -23,7 +23,7 @@ import contextlib
 import shlex
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ..api.client import ZarrClient
@@ -311,6 +311,35 @@ def _discard(client: ZarrClient, collection: Collection, reason: str) -> ZarrCol
     )
 
 
+def _wait(
+    client: ZarrClient,
+    collection: Collection,
+    inputs: ZarrCollectionInputs,
+    started: float,
+    *,
+    timed_out: Callable[[IngestionTimeout], str],
+    failed: Callable[[Collection], str],
+    error: Callable[[str], Exception] = ZarrCollectionError,
+) -> Collection:
+    """Wait until the ingestion of ``collection`` ends (INGESTED or FAILED); a timeout or a
+    FAILED end raises ``error`` of what ``timed_out`` or ``failed`` say about it."""
+    try:
+        collection = wait_until_final(
+            client, collection, inputs.ingestion_timeout_seconds, started=started
+        )
+    except IngestionTimeout as exc:
+        reason = timed_out(exc)
+    else:
+        if collection.status is not Status.FAILED:
+            return collection
+        reason = failed(collection)
+    raise error(reason)
+
+
+def _not_ingested(collection: Collection) -> str:
+    return collection.ingestion_errors or "no reason given"
+
+
 def create(client: ZarrClient, inputs: ZarrCollectionInputs) -> tuple[str, dict[str, Any]]:
     """POST (or adopt ``import_id``), wait for ingestion if asked, read the outputs.
     Returns (id, outputs)."""
@@ -320,34 +349,31 @@ def create(client: ZarrClient, inputs: ZarrCollectionInputs) -> tuple[str, dict[
         if inputs.import_id:
             return _adopt(client, inputs, inputs.import_id, started)
         spec = inputs.create_payload()
-        collection = _post(client, spec, until)
+        collection = made = _post(client, spec, until)
         try:
             if inputs.wait_for_ingestion:
                 with client.deadline(until):
-                    collection = wait_until_final(
-                        client, collection, inputs.ingestion_timeout_seconds, started=started
-                    )
-                if collection.status is Status.FAILED:
-                    raise _discard(
+                    collection = _wait(
                         client,
-                        collection,
-                        f"{describe(spec)} failed to ingest: "
-                        f"{collection.ingestion_errors or 'no reason given'}. "
-                        "Fix the Zarr store (see the data constraints in the README), then run "
-                        "`pulumi up` again.",
+                        made,
+                        inputs,
+                        started,
+                        timed_out=lambda exc: (
+                            f"{describe(spec)} was {exc.state} after {exc.timeout_seconds:g} s "
+                            "(ingestion_timeout_seconds). Raise ingestion_timeout_seconds, or "
+                            "set wait_for_ingestion=False to return at once and follow "
+                            "`status` with `pulumi refresh`."
+                        ),
+                        failed=lambda ended: (
+                            f"{describe(spec)} failed to ingest: {_not_ingested(ended)}. Fix the "
+                            "Zarr store (see the data constraints in the README), then run "
+                            "`pulumi up` again."
+                        ),
+                        error=lambda reason: _discard(client, made, reason),
                     )
             return collection.id, outputs(client, collection)
         except ZarrCollectionError:
             raise
-        except IngestionTimeout as exc:
-            raise _discard(
-                client,
-                collection,
-                f"{describe(spec)} was {exc.state} after "
-                f"{exc.timeout_seconds:g} s (ingestion_timeout_seconds). Raise "
-                "ingestion_timeout_seconds, or set wait_for_ingestion=False to return at once "
-                "and follow `status` with `pulumi refresh`.",
-            ) from None
         except Exception as exc:  # anything after the POST: the collection must not stay behind
             reason = f"creating {describe(spec)} failed after the POST ({_cause(exc)})."
             raise _discard(client, collection, reason) from None
@@ -382,24 +408,22 @@ def _adopt(
             "it is only read when the resource is created.)"
         )
     if inputs.wait_for_ingestion:
-        try:
-            collection = wait_until_final(
-                client, collection, inputs.ingestion_timeout_seconds, started=started
-            )
-        except IngestionTimeout as exc:
-            raise ZarrCollectionError(
+        collection = _wait(
+            client,
+            collection,
+            inputs,
+            started,
+            timed_out=lambda exc: (
                 f"import_id {collection_id}: {describe(inputs)} was {exc.state} after "
-                f"{exc.timeout_seconds:g} s "
-                f"(ingestion_timeout_seconds). {not_adopted}: run `pulumi up` again later, or "
-                "set wait_for_ingestion=False to adopt it as it is."
-            ) from None
-        if collection.status is Status.FAILED:
-            raise ZarrCollectionError(
+                f"{exc.timeout_seconds:g} s (ingestion_timeout_seconds). {not_adopted}: run "
+                "`pulumi up` again later, or set wait_for_ingestion=False to adopt it as it is."
+            ),
+            failed=lambda ended: (
                 f"import_id {collection_id}: {describe(inputs)} has status FAILED "
-                f"({collection.ingestion_errors or 'no reason given'}). {not_adopted}: fix "
-                "the Zarr store and re-ingest it, or set wait_for_ingestion=False to adopt it "
-                "as it is."
-            )
+                f"({_not_ingested(ended)}). {not_adopted}: fix the Zarr store and re-ingest "
+                "it, or set wait_for_ingestion=False to adopt it as it is."
+            ),
+        )
     if collection.name != inputs.name:
         client.rename(collection_id, inputs.name)
         collection = client.get(collection_id)
@@ -413,22 +437,21 @@ def reingest(client: ZarrClient, collection_id: str, inputs: ZarrCollectionInput
     collection = client.reingest(collection_id)
     if not inputs.wait_for_ingestion:
         return collection
-    try:
-        collection = wait_until_final(
-            client, collection, inputs.ingestion_timeout_seconds, started=started
-        )
-    except IngestionTimeout as exc:
-        raise ZarrCollectionError(
+    return _wait(
+        client,
+        collection,
+        inputs,
+        started,
+        timed_out=lambda exc: (
             f"re-ingesting {describe(inputs)} ({collection_id}) did not finish: {exc}. The "
             "collection is kept; run `pulumi refresh` later to see its status."
-        ) from None
-    if collection.status is Status.FAILED:
-        raise ZarrCollectionError(
-            f"re-ingesting {describe(inputs)} ({collection_id}) failed: "
-            f"{collection.ingestion_errors or 'no reason given'}. The collection is kept with "
-            "status FAILED; fix the Zarr store and change reingest_trigger again."
-        )
-    return collection
+        ),
+        failed=lambda ended: (
+            f"re-ingesting {describe(inputs)} ({collection_id}) failed: {_not_ingested(ended)}. "
+            "The collection is kept with status FAILED; fix the Zarr store and change "
+            "reingest_trigger again."
+        ),
+    )
 
 
 def _moved(
