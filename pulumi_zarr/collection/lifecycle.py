@@ -336,6 +336,10 @@ def _wait(
     raise error(reason)
 
 
+class _Unkept(Exception):
+    """Why create cannot keep the collection it made (it is discarded)."""
+
+
 def _not_ingested(collection: Collection) -> str:
     return collection.ingestion_errors or "no reason given"
 
@@ -369,9 +373,11 @@ def create(client: ZarrClient, inputs: ZarrCollectionInputs) -> tuple[str, dict[
                             "Zarr store (see the data constraints in the README), then run "
                             "`pulumi up` again."
                         ),
-                        error=lambda reason: _discard(client, made, reason),
+                        error=_Unkept,
                     )
             return collection.id, outputs(client, collection)
+        except _Unkept as exc:  # outside the deadline: deleting it needs its own time
+            raise _discard(client, made, str(exc)) from None
         except ZarrCollectionError:
             raise
         except Exception as exc:  # anything after the POST: the collection must not stay behind
