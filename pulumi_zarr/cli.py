@@ -19,7 +19,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from .api.config import BY_NAME, CONNECTION, PREFLIGHT, PROFILE, Reader, first_set
 from .api.endpoints import API_PREFIXES, DEFAULT_API_PREFIX
@@ -38,7 +38,12 @@ CONNECTION_FLAGS = {s.name: None for s in CONNECTION if s.has_flag}
 OUTPUT_FLAGS = {"json": False}
 
 
-def _shared_flags() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+class SharedFlags(NamedTuple):
+    connection: argparse.ArgumentParser
+    output: argparse.ArgumentParser
+
+
+def _shared_flags() -> SharedFlags:
     """Parent parsers of the shared flags: (connection, output). Their defaults are
     suppressed so a flag given before the subcommand is not reset by the subcommand's
     parser; :func:`main` fills in the defaults after parsing."""
@@ -64,7 +69,7 @@ def _shared_flags() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     )
     output = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     output.add_argument("--json", action="store_true", help="print JSON instead of text")
-    return connection, output
+    return SharedFlags(connection, output)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -177,7 +182,12 @@ def _collections(args: argparse.Namespace) -> int:
     return OK
 
 
-def _resource_pair(value: str) -> tuple[str, str]:
+class ResourcePair(NamedTuple):
+    name: str
+    collection_id: str
+
+
+def _resource_pair(value: str) -> ResourcePair:
     """``NAME=ID``: a Pulumi resource name and the id of the collection it adopts. Pulumi takes
     any non-empty name; one with a control character (a newline, an escape sequence) could not
     be shown as it is, in Pulumi's output or ours, so it is refused."""
@@ -192,7 +202,7 @@ def _resource_pair(value: str) -> tuple[str, str]:
             f"resource name '{printable(name)}' holds control character(s) "
             f"{', '.join(dict.fromkeys(unsafe))}: use a name without them (as in the program)"
         )
-    return name, collection_id
+    return ResourcePair(name, collection_id)
 
 
 def _output_file(value: str) -> str:

@@ -24,7 +24,7 @@ import shlex
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..api.client import ZarrClient
 from ..api.models import Collection, CollectionCreate, Status
@@ -344,7 +344,17 @@ def _not_ingested(collection: Collection) -> str:
     return collection.ingestion_errors or "no reason given"
 
 
-def create(client: ZarrClient, inputs: ZarrCollectionInputs) -> tuple[str, dict[str, Any]]:
+class Created(NamedTuple):
+    id: str
+    outputs: dict[str, Any]
+
+
+class Found(NamedTuple):
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+
+
+def create(client: ZarrClient, inputs: ZarrCollectionInputs) -> Created:
     """POST (or adopt ``import_id``), wait for ingestion if asked, read the outputs.
     Returns (id, outputs)."""
     started = time.monotonic()
@@ -375,7 +385,7 @@ def create(client: ZarrClient, inputs: ZarrCollectionInputs) -> tuple[str, dict[
                         ),
                         error=_Unkept,
                     )
-            return collection.id, outputs(client, collection)
+            return Created(collection.id, outputs(client, collection))
         except _Unkept as exc:  # outside the deadline: deleting it needs its own time
             raise _discard(client, made, str(exc)) from None
         except ZarrCollectionError:
@@ -387,7 +397,7 @@ def create(client: ZarrClient, inputs: ZarrCollectionInputs) -> tuple[str, dict[
 
 def _adopt(
     client: ZarrClient, inputs: ZarrCollectionInputs, collection_id: str, started: float
-) -> tuple[str, dict[str, Any]]:
+) -> Created:
     """Create by adopting the existing collection ``collection_id``: checked against the
     inputs, waited for if asked, renamed if only the name differs. A failure changes
     nothing."""
@@ -434,7 +444,7 @@ def _adopt(
         client.rename(collection_id, inputs.name)
         collection = client.get(collection_id)
     hold(collection_id)
-    return collection_id, outputs(client, collection)
+    return Created(collection_id, outputs(client, collection))
 
 
 def reingest(client: ZarrClient, collection_id: str, inputs: ZarrCollectionInputs) -> Collection:
@@ -484,9 +494,7 @@ def _moved(
     )
 
 
-def read(
-    client: ZarrClient, collection_id: str, props: Mapping[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]] | None:
+def read(client: ZarrClient, collection_id: str, props: Mapping[str, Any]) -> Found | None:
     """(inputs, outputs) of the collection as it is now; None when it is gone.
 
     The provider's own options come from ``props`` (the state on refresh, the program on
@@ -503,7 +511,7 @@ def read(
             return None
         hold(collection_id)
         inputs = {**provider_options(props), **service_inputs(collection)}
-        return inputs, {**inputs, **outputs(client, collection)}
+        return Found(inputs, {**inputs, **outputs(client, collection)})
 
 
 def update(

@@ -275,7 +275,14 @@ def _reason(field: str, message: str) -> str:
     return message if message.startswith(field) else f"{field}: {message}"
 
 
-def validate(props: Mapping[str, Any]) -> tuple[dict[str, Any], list[InputFailure]]:
+class Validated(NamedTuple):
+    """The inputs with defaults filled in, and what is wrong with them."""
+
+    inputs: dict[str, Any]
+    failures: list[InputFailure]
+
+
+def validate(props: Mapping[str, Any]) -> Validated:
     """Checked inputs (defaults filled in) and one failure per bad property.
 
     Properties whose value is not known yet (preview) are passed through unchecked.
@@ -293,7 +300,7 @@ def validate(props: Mapping[str, Any]) -> tuple[dict[str, Any], list[InputFailur
             if err["loc"] and err["loc"][0] not in unknown
         ]
     inputs.update({k: props[k] for k in unknown})
-    return inputs, failures
+    return Validated(inputs, failures)
 
 
 def parse_inputs(props: Mapping[str, Any]) -> ZarrCollectionInputs:

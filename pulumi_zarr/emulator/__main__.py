@@ -16,17 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigurationError, MissingExtra
+from .auth import ClientCredentials
 from .config import CONFIG_FIELDS, DEFAULT_CLIENTS, LOG_LEVELS, Config, ServerOptions
 from .control import duration_problem
 
 _SERVER = ServerOptions()
 
 
-def _client(text: str) -> tuple[str, str]:
+def _client(text: str) -> ClientCredentials:
     client_id, sep, secret = text.partition(":")
     if not sep or not client_id or not secret:
         raise argparse.ArgumentTypeError("expected ID:SECRET")
-    return client_id, secret
+    return ClientCredentials(client_id, secret)
 
 
 def _folder(text: str) -> str:

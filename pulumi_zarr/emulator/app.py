@@ -8,7 +8,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -229,7 +229,18 @@ def _check_name(name: str) -> None:
         raise ApiError(400, f"name: {problem}")
 
 
-def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
+class _Built(NamedTuple):
+    fastapi: FastAPI
+    #: (path, methods) of every API route
+    templates: list[tuple[str, set[str]]]
+
+
+class _Owned(NamedTuple):
+    who: Principal
+    row: Row
+
+
+def _build(emu: EmulatorApp) -> _Built:
     """The FastAPI app and its public (path template, methods)."""
 
     @contextlib.asynccontextmanager
@@ -275,7 +286,7 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
             )
         return who
 
-    def owned(request: Request, collection_id: str) -> tuple[Principal, Row]:
+    def owned(request: Request, collection_id: str) -> _Owned:
         who = principal(request)
         try:
             uuid.UUID(collection_id)
@@ -284,7 +295,7 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
         row = emu.db.get(collection_id, who.account_id)
         if row is None:
             raise ApiError(404, f"collection {collection_id} not found")
-        return who, row
+        return _Owned(who, row)
 
     @app.post(TOKEN_PATH, include_in_schema=False)
     async def token(request: Request) -> Response:
@@ -420,7 +431,7 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
     templates = [(TOKEN_PATH, {"POST"})] + [
         (prefix + route.path, set(route.methods)) for prefix in API_PREFIXES for route in api.routes
     ]
-    return app, templates
+    return _Built(app, templates)
 
 
 def _admin(emu: EmulatorApp) -> APIRouter:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -256,12 +256,27 @@ def _dtype_violation(what: str, name: str, array: Any, *, fails: bool) -> Violat
     return Violation("5", problem, name, _ALLOWED_TEXT, fails, names_allowed=True)
 
 
-def _step_check(name: str, values: np.ndarray) -> tuple[float | None, Violation | None]:
-    """(signed step, violation) of an equidistant coordinate array (rule 9)."""
+class _Step(NamedTuple):
+    step: float | None  #: signed; None when the values give none
+    violation: Violation | None
 
-    def bad(problem: str) -> tuple[None, Violation]:
+
+class _Coordinates(NamedTuple):
+    grid: _Grid
+    problems: list[Violation]
+
+
+class _ExtentFound(NamedTuple):
+    extent: _Extent | None  #: None when the spatial coordinates can't give one
+    problems: list[Violation]
+
+
+def _step_check(name: str, values: np.ndarray) -> _Step:
+    """The signed step and the violation of an equidistant coordinate array (rule 9)."""
+
+    def bad(problem: str) -> _Step:
         allowed = "at least 2 finite, equidistant values"
-        return None, Violation("9", f"coordinate array '{name}': {problem}", name, allowed)
+        return _Step(None, Violation("9", f"coordinate array '{name}': {problem}", name, allowed))
 
     if values.size < 2:
         return bad("needs at least 2 values to define the pixel size")
@@ -278,7 +293,7 @@ def _step_check(name: str, values: np.ndarray) -> tuple[float | None, Violation 
     worst = float(np.max(np.abs(np.diff(values) - step)))
     if worst > tolerance:
         return bad(f"values are not equidistant: steps vary by up to {worst:.6g} around {step:.6g}")
-    return float(step), None
+    return _Step(float(step), None)
 
 
 def _pole_error(epsg: int, xmin: float, xmax: float, ymin: float, ymax: float) -> Violation | None:
@@ -354,7 +369,7 @@ def _crs_problems(crs: str) -> list[Violation]:
     return []
 
 
-def _coordinates(arrays: dict[str, Any]) -> tuple[_Grid, list[Violation]]:
+def _coordinates(arrays: dict[str, Any]) -> _Coordinates:
     """The grid the coordinate arrays define (rules 3, 5, 7a), and what is wrong with them."""
     problems: list[Violation] = []
     grid = _Grid(has_time="time" in arrays)
@@ -393,24 +408,22 @@ def _coordinates(arrays: dict[str, Any]) -> tuple[_Grid, list[Violation]]:
                 f"got {units!r}"
             )
             problems.append(Violation("7a", problem, "time", _TIME_UNITS_TEXT))
-    return grid, problems
+    return _Coordinates(grid, problems)
 
 
-def _extent(
-    arrays: dict[str, Any], grid: _Grid, epsg: int | None
-) -> tuple[_Extent | None, list[Violation]]:
+def _extent(arrays: dict[str, Any], grid: _Grid, epsg: int | None) -> _ExtentFound:
     """The extent of the data (rules 8, 9); None when the spatial coordinates can't give one."""
     if grid.x is None or grid.y is None or grid.nx is None or grid.ny is None:
-        return None, []
+        return _ExtentFound(None, [])
     if any(arrays[name].dtype.kind not in "iuf" for name in (grid.x, grid.y)):
-        return None, []  # not numbers: rule 5 says so already
+        return _ExtentFound(None, [])  # not numbers: rule 5 says so already
     xs = np.asarray(arrays[grid.x][:])
     ys = np.asarray(arrays[grid.y][:])
     dx, err_x = _step_check(grid.x, xs)
     dy, err_y = _step_check(grid.y, ys)
     problems = [e for e in (err_x, err_y) if e]
     if dx is None or dy is None:
-        return None, problems
+        return _ExtentFound(None, problems)
     extent = _Extent(
         float(xs.min()) - abs(dx) / 2,
         float(xs.max()) + abs(dx) / 2,
@@ -422,7 +435,7 @@ def _extent(
     if epsg is not None:
         pole = _pole_error(epsg, extent.xmin, extent.xmax, extent.ymin, extent.ymax)
         problems += [pole] if pole else []
-    return extent, problems
+    return _ExtentFound(extent, problems)
 
 
 def inspect_group(group: Any, crs: str) -> Inspection:

@@ -46,7 +46,7 @@ import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import grpc
 from google.protobuf import empty_pb2
@@ -112,8 +112,29 @@ _FRAME = re.compile(r"^\s*File \".*\", line \d+")
 _EXC_HEAD = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)(?::\s?(?P<msg>.*))?$")
 
 
-def exception_text(details: str) -> tuple[str, str]:
-    """(exception type, full message) of the *final* exception of a Python traceback.
+class ExceptionText(NamedTuple):
+    type: str  #: "" when the text is not a traceback
+    message: str
+
+
+class Checked(NamedTuple):
+    inputs: dict[str, Any]
+    failures: list[tuple[str, str]]  #: (property, reason)
+
+
+class Created(NamedTuple):
+    id: str
+    outputs: dict[str, Any]
+
+
+class ReadResult(NamedTuple):
+    id: str  #: "" when the resource is gone
+    outputs: dict[str, Any]
+    inputs: dict[str, Any] | None  #: None: the provider returned none
+
+
+def exception_text(details: str) -> ExceptionText:
+    """The exception type and full message of the *final* exception of a Python traceback.
 
     Handles multi-line messages (everything after the last frame's source lines) and
     chained exceptions. A text that is not a traceback is returned whole as the message.
@@ -121,19 +142,19 @@ def exception_text(details: str) -> tuple[str, str]:
     lines = details.rstrip().splitlines()
     last_frame = max((i for i, line in enumerate(lines) if _FRAME.match(line)), default=None)
     if last_frame is None:
-        return "", details.strip()
+        return ExceptionText("", details.strip())
     i = last_frame + 1
     # source line(s) of the frame and the ~~~^^^ markers are indented under it
     while i < len(lines) and (lines[i].startswith("    ") or not lines[i].strip()):
         i += 1
     tail = lines[i:]
     if not tail:
-        return "", final_line(details)
+        return ExceptionText("", final_line(details))
     head = _EXC_HEAD.match(tail[0])
     if not head:
-        return "", "\n".join(tail).strip()
+        return ExceptionText("", "\n".join(tail).strip())
     message = "\n".join([head.group("msg") or "", *tail[1:]]).strip()
-    return head.group("type"), message
+    return ExceptionText(head.group("type"), message)
 
 
 class ProviderError(Exception):
@@ -424,7 +445,7 @@ class ProviderHost:
 
     def check(
         self, olds: dict[str, Any], news: dict[str, Any], *, urn: str | None = None
-    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    ) -> Checked:
         """Check(olds = old inputs or {}, news = the program's inputs) → (inputs, failures)."""
         response = self._call(
             "Check",
@@ -435,7 +456,7 @@ class ProviderHost:
             ),
         )
         failures = [(f.property, f.reason) for f in response.failures]
-        return self._result(response.inputs), failures
+        return Checked(self._result(response.inputs), failures)
 
     def diff(
         self, id_: str, olds: dict[str, Any], news: dict[str, Any], *, urn: str | None = None
@@ -457,13 +478,13 @@ class ProviderHost:
 
     def create(
         self, props: dict[str, Any], *, urn: str | None = None, preview: bool = False
-    ) -> tuple[str, dict[str, Any]]:
+    ) -> Created:
         """Create(checked inputs) → (id, outputs)."""
         request = provider_pb2.CreateRequest(
             urn=urn or self.urn, properties=self._props(props), preview=preview
         )
         response = self._call("Create", request)
-        return response.id, self._result(response.properties)
+        return Created(response.id, self._result(response.properties))
 
     def read(
         self,
@@ -472,7 +493,7 @@ class ProviderHost:
         inputs: dict[str, Any] | None = None,
         *,
         urn: str | None = None,
-    ) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
+    ) -> ReadResult:
         """Read(id, properties = old outputs, or {} for import/get; inputs) →
         (id or "" when gone, outputs, inputs the provider returned or None).
 
@@ -487,7 +508,7 @@ class ProviderHost:
             request.inputs.CopyFrom(self._props(inputs))
         response = self._call("Read", request)
         new_inputs = self._result(response.inputs) if response.HasField("inputs") else None
-        return response.id, self._result(response.properties), new_inputs
+        return ReadResult(response.id, self._result(response.properties), new_inputs)
 
     def update(
         self,

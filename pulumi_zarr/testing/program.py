@@ -36,7 +36,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pulumi
 from pulumi.runtime import config as runtime_config
@@ -115,8 +115,13 @@ def project_config_defaults(program: Path, project: str) -> dict[str, Any]:
     return defaults
 
 
-def _full_config(config: dict[str, Any], project: str) -> tuple[dict[str, Any], list[str]]:
-    """(config keyed ``ns:key``, values possibly wrapped as secrets; the secret keys)."""
+class _FullConfig(NamedTuple):
+    config: dict[str, Any]  #: keyed ``ns:key``, values possibly wrapped as secrets
+    secret_keys: list[str]
+
+
+def _full_config(config: dict[str, Any], project: str) -> _FullConfig:
+    """The config keyed ``ns:key`` and its secret keys."""
     full: dict[str, Any] = {}
     secret_keys = []
     for key, value in config.items():
@@ -124,7 +129,7 @@ def _full_config(config: dict[str, Any], project: str) -> tuple[dict[str, Any], 
         if rpc.is_rpc_secret(value):
             secret_keys.append(name)
         full[name] = value
-    return full, secret_keys
+    return _FullConfig(full, secret_keys)
 
 
 class EngineMocks(pulumi.runtime.Mocks):
