@@ -1,11 +1,5 @@
-"""The ``pulumi-zarr`` command line.
-
-* ``pulumi-zarr collections list|get|arrays`` — look at a deployment, configured like the
-  provider (``SH_*`` environment variables, or ``--base-url`` / ``--client-id``).
-* ``pulumi-zarr emulator …`` — the local emulator (needs the ``emulator`` extra).
-* ``pulumi-zarr validate LOCATION`` — check a Zarr store against the ingestion rules.
-* ``pulumi-zarr import-file NAME=ID …`` — a ``pulumi import --file`` document that adopts
-  existing collections as dynamic ``ZarrCollection`` resources.
+"""The ``pulumi-zarr`` command line: look at collections, run the emulator, check a Zarr store,
+write ``pulumi import --file`` documents (``pulumi-zarr --help`` lists the commands).
 
 Exit status: 0 ok; 1 findings (rule violations) or an error answer of the API (or the output was
 closed early, as by ``| head``: quietly); 2 a usage error, bad configuration or a missing optional

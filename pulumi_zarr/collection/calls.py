@@ -1,13 +1,7 @@
-"""What each of the engine's resource calls does, on plain property bags.
-
-Both providers adapt Pulumi's calls to this class: the dynamic one (``dynamic/provider.py``) and the
-native plugin (``native/provider.py``). Property bags here are plain dicts with the spec's
-snake_case names: no secret wrappers, no ``__provider``, wire names already translated. The
-rules themselves live in :mod:`.spec` (validation, diff, what a change does) and
-:mod:`.lifecycle` (what happens on the service); this module only puts them in call order.
-
-Importing it is cheap: pydantic, requests and the models load on the first call that needs
-them.
+"""What each of the engine's resource calls does, on plain property bags: snake_case names, no
+secret wrappers, no ``__provider``. Both providers (dynamic and native) adapt Pulumi's calls to
+:class:`Operations`; the rules live in :mod:`.spec` and :mod:`.lifecycle`, this module puts them
+in call order. Importing it is cheap: pydantic, requests and the models load on first use.
 """
 
 from __future__ import annotations

@@ -1,20 +1,9 @@
 """What each lifecycle step does on the service, independent of Pulumi's calling convention.
 
-Create never makes a second collection. The API has no idempotency key, so it POSTs only
-when no collection with the same name, bucket, path and CRS exists; when one does, it stops
-and says how to adopt it (``import_id``). Within one provider process the search and the POST
-of one spec run one at a time, so twin resources of one program make one collection. After a
-POST whose outcome is unknown it looks for the collection that POST made instead of POSTing
-again. Create is transactional: when it raises, nothing it made is left on the service (a
-collection adopted with ``import_id`` is left as it was), unless the engine that asked for it
-is gone: then no state would record the DELETE, and the collection stays for the rerun to adopt
-(:mod:`.engine_watch`). Update applies each changed input as its
-:class:`~pulumi_zarr.collection.spec.OnChange` says. A collection not found on another
-deployment or as another client than the state records is reported, never dropped or counted
-as deleted.
-
-Every step has an overall deadline: create and re-ingest ``ingestion_timeout_seconds``, the
-others one request's budget. Past it, one request timeout more is left for cleaning up.
+Create never makes a second collection and is transactional (see :func:`create`); update applies
+each changed input as its :class:`~pulumi_zarr.collection.spec.OnChange` says. A collection not
+found on another deployment or as another client than the state records is reported, never
+dropped or counted as deleted.
 """
 
 from __future__ import annotations
@@ -90,7 +79,9 @@ def _cause(exc: Exception) -> str:
 
 
 def _deadline(client: ZarrClient, seconds: float) -> contextlib.AbstractContextManager[Any]:
-    """The deadline of a step that may take ``seconds``, plus one request timeout to clean up."""
+    """The deadline of a step that may take ``seconds``, plus one request timeout to clean up.
+    Create and re-ingest may take ``ingestion_timeout_seconds``, the others one request's
+    budget."""
     return client.deadline(time.monotonic() + seconds + client.settings.timeout_seconds)
 
 
@@ -356,7 +347,16 @@ class Found(NamedTuple):
 
 def create(client: ZarrClient, inputs: ZarrCollectionInputs) -> Created:
     """POST (or adopt ``import_id``), wait for ingestion if asked, read the outputs.
-    Returns (id, outputs)."""
+
+    The API has no idempotency key, so it POSTs only when no collection with the same name,
+    bucket, path and CRS exists; when one does, it stops and says how to adopt it
+    (``import_id``). Within one provider process the search and the POST of one spec run one at
+    a time, so twin resources of one program make one collection. After a POST whose outcome is
+    unknown it looks for the collection that POST made instead of POSTing again. When it
+    raises, nothing it made is left on the service (an adopted collection is left as it was),
+    unless the engine that asked for it is gone: then no state would record the DELETE, and
+    the collection stays for the rerun to adopt (:mod:`.engine_watch`).
+    """
     started = time.monotonic()
     until = started + inputs.ingestion_timeout_seconds
     with _deadline(client, inputs.ingestion_timeout_seconds):

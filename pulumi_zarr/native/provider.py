@@ -1,26 +1,7 @@
 """The native ``sentinelhub`` provider: a thin adapter from the engine's gRPC calls (through
 ``pulumi.provider.experimental``) to :class:`~pulumi_zarr.collection.calls.Operations`, the same
-calls the dynamic provider makes.
-
-What is particular to the plugin, and nothing else:
-
-* property names are camelCase on the wire (:mod:`.names`), values are ``PropertyValue``s
-  (:mod:`.values`), messages name the wire names;
-* the lifecycle blocks (HTTP, ingestion waits): it runs in a pool of :data:`WORKERS` threads,
-  sized for waiting rather than for CPUs, so that many creates wait at once and the event loop
-  stays free to answer every other call, Cancel included;
-* what it logs (progress while waiting, preflight warnings, the lines of the HTTP debug
-  switch) goes to the engine's log service, attached to the resource of the call
-  (:mod:`.engine_log`);
-* preview calls (``preview=True``) change nothing: they answer what the state will look like;
-* import: ``read`` with no state answers the inputs the service stores (name, bucket, path,
-  CRS) and the outputs. The provider's own inputs (``waitForIngestion``,
-  ``ingestionTimeoutSeconds``, ``preflight``, ``reingestTrigger``) cannot be read back and take
-  their defaults: a program that imports with other values shows them as a diff (README:
-  "Native provider", Import);
-* a state the dynamic resource wrote (snake_case names, ``__provider``), reached through the
-  alias the typed class and the schema declare, diffs as an update that rewrites the state
-  and changes nothing on the service.
+calls the dynamic provider makes. What is particular to the plugin is listed on
+:class:`NativeProvider`.
 """
 
 from __future__ import annotations
@@ -103,7 +84,25 @@ def _detailed(
 
 
 class NativeProvider(Provider):
-    """Serves ``sentinelhub:index:ZarrCollection`` (see the module's docstring)."""
+    """Serves ``sentinelhub:index:ZarrCollection``. What is particular to the plugin:
+
+    * property names are camelCase on the wire (:mod:`.names`), values are ``PropertyValue``s
+      (:mod:`.values`), messages name the wire names;
+    * the lifecycle blocks (HTTP, ingestion waits): it runs in a pool of :data:`WORKERS`
+      threads, sized for waiting rather than for CPUs, so that many creates wait at once and
+      the event loop stays free to answer every other call, Cancel included;
+    * what it logs (progress while waiting, preflight warnings, the lines of the HTTP debug
+      switch) goes to the engine's log service, on the resource of the call (:mod:`.engine_log`);
+    * preview calls (``preview=True``) change nothing: they answer what the state will look like;
+    * import: ``read`` with no state answers the inputs the service stores (name, bucket, path,
+      CRS) and the outputs. The provider's own inputs (``waitForIngestion``,
+      ``ingestionTimeoutSeconds``, ``preflight``, ``reingestTrigger``) cannot be read back and
+      take their defaults: a program that imports with other values shows them as a diff
+      (README: "Native provider", Import);
+    * a state the dynamic resource wrote (snake_case names, ``__provider``), reached through the
+      alias the typed class and the schema declare, diffs as an update that rewrites the state
+      and changes nothing on the service.
+    """
 
     def __init__(self, workers: int = WORKERS, log: EngineLog | None = None) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sentinelhub")

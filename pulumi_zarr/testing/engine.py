@@ -1,32 +1,7 @@
-"""Play the Pulumi engine against the SDK's own dynamic provider host, over gRPC.
-
-``python -m pulumi.dynamic`` is the process the engine starts for dynamic resources
-(plugin ``pulumi-resource-pulumi-python``). :class:`ProviderHost` starts it, reads its port,
-and makes the engine's calls with properties serialized the way the engine does it:
-
-* every resource call carries ``__provider`` (the dill/base64 string the program stored;
-  by default ``serialize_provider(ZarrCollectionProvider())``);
-* ``Configure`` gets the stack config keyed ``namespace:key``; secret values may be passed
-  wrapped (:func:`secret`) and stay wrapped on the wire (the engine marshals config with
-  ``KeepSecrets``; the host unwraps them);
-* for the resource calls the engine keeps secrets only if the provider's ConfigureResponse
-  said ``acceptSecrets``. The dynamic host says False, so by default (``secrets="engine"``)
-  wrapped secrets are sent as plain values, as the CLI does. ``secrets="keep"`` sends them
-  wrapped (``{SIG: SECRET_SIG, "value": v}``) regardless, to check the provider copes;
-* preview unknowns: pass :data:`UNKNOWN` (or ``pulumi.output.Unknown()``); the wire carries the
-  ``rpc.UNKNOWN`` sentinel. Responses are deserialized keeping unknowns
-  (``pulumi.output.Unknown`` instances) and secrets (wrapped dicts), as the engine would.
-
-Failed calls raise :class:`ProviderError` with the host's error text (a traceback whose
-tail is the exception line). Plain dicts in, plain dicts out; ``__provider`` is added to
-what is sent and removed from what is returned (it is always the string sent).
-
-:meth:`ProviderHost.native` drives the native plugin (``pulumi-resource-sentinelhub``) the same
-way: no ``__provider``; Configure's arguments keyed by variable name (``clientId``), as the
-engine sends a native provider its inputs; resource calls carry a real URN (the plugin reads the
-type from it) and, since the plugin accepts secrets, keep them wrapped. The plugin is started
-with the address of an :class:`EngineLogRecorder`, the engine's ``Log`` service, which keeps
-every line the plugin logs (``host.engine.lines``).
+"""Play the Pulumi engine against a provider over gRPC: :class:`ProviderHost` starts the SDK's
+dynamic provider host (``python -m pulumi.dynamic``, the process the engine starts for dynamic
+resources) or the native plugin (:meth:`ProviderHost.native`) and makes the engine's calls with
+properties serialized the way the engine does. Plain dicts in, plain dicts out.
 """
 
 from __future__ import annotations
@@ -258,6 +233,32 @@ class ProviderHost:
     variables of the test process are *not* inherited unless ``inherit_sh_env``. The child
     imports what this process can (its ``sys.path`` becomes the child's ``PYTHONPATH``), as a
     program's provider classes must be importable by the host the engine starts.
+
+    The calls are made as the engine makes them:
+
+    * every resource call carries ``__provider`` (the dill/base64 string the program stored;
+      by default ``serialize_provider(ZarrCollectionProvider())``); it is added to what is
+      sent and removed from what is returned (it is always the string sent);
+    * ``Configure`` gets the stack config keyed ``namespace:key``; secret values may be passed
+      wrapped (:func:`secret`) and stay wrapped on the wire (the engine marshals config with
+      ``KeepSecrets``; the host unwraps them);
+    * for the resource calls the engine keeps secrets only if the provider's ConfigureResponse
+      said ``acceptSecrets``. The dynamic host says False, so by default (``secrets="engine"``)
+      wrapped secrets are sent as plain values, as the CLI does. ``secrets="keep"`` sends them
+      wrapped (``{SIG: SECRET_SIG, "value": v}``) regardless, to check the provider copes;
+    * preview unknowns: pass :data:`UNKNOWN` (or ``pulumi.output.Unknown()``); the wire carries
+      the ``rpc.UNKNOWN`` sentinel. Responses are deserialized keeping unknowns
+      (``pulumi.output.Unknown`` instances) and secrets (wrapped dicts), as the engine would.
+
+    Failed calls raise :class:`ProviderError` with the host's error text (a traceback whose
+    tail is the exception line).
+
+    :meth:`native` drives the native plugin (``pulumi-resource-sentinelhub``) the same way: no
+    ``__provider``; Configure's arguments keyed by variable name (``clientId``), as the engine
+    sends a native provider its inputs; resource calls carry a real URN (the plugin reads the
+    type from it) and, since the plugin accepts secrets, keep them wrapped. The plugin is
+    started with the address of an :class:`EngineLogRecorder`, the engine's ``Log`` service,
+    which keeps every line the plugin logs (``host.engine.lines``).
     """
 
     def __init__(
