@@ -71,6 +71,17 @@ def _seconds(*, zero: bool) -> Callable[[str], float]:
     return parse
 
 
+def _seconds_option(parser: argparse.ArgumentParser, field: str, *, zero: bool, help: str) -> None:
+    """``--<field>``, a number of seconds defaulting to the :class:`Config` field's default."""
+    parser.add_argument(
+        "--" + field.replace("_", "-"),
+        type=_seconds(zero=zero),
+        default=getattr(Config, field),
+        metavar="SECONDS",
+        help=f"{help} (%(default)s)",
+    )
+
+
 def add_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the emulator's options to ``parser`` (the one definition of them)."""
     parser.add_argument("--host", default=_SERVER.host, help="address to listen on (%(default)s)")
@@ -100,12 +111,8 @@ def add_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         help="OAuth client, each its own account (repeatable); default "
         + ", ".join(f"{client_id}:{secret}" for client_id, secret in DEFAULT_CLIENTS.items()),
     )
-    parser.add_argument(
-        "--ingest-delay",
-        type=_seconds(zero=True),
-        default=Config.ingest_delay,
-        metavar="SECONDS",
-        help="time from create or re-ingest to a final status (%(default)s)",
+    _seconds_option(
+        parser, "ingest_delay", zero=True, help="time from create or re-ingest to a final status"
     )
     parser.add_argument(
         "--state",
@@ -114,13 +121,7 @@ def add_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         metavar="PATH",
         help="SQLite file keeping collections across restarts (default: in memory)",
     )
-    parser.add_argument(
-        "--token-ttl",
-        type=_seconds(zero=False),
-        default=Config.token_ttl,
-        metavar="SECONDS",
-        help="lifetime of issued tokens (%(default)s)",
-    )
+    _seconds_option(parser, "token_ttl", zero=False, help="lifetime of issued tokens")
     parser.add_argument("--log-level", default=_SERVER.log_level, choices=LOG_LEVELS)
     return parser
 
