@@ -1,11 +1,5 @@
-"""The ``pulumi-zarr`` command line.
-
-* ``pulumi-zarr collections list|get|arrays`` — look at a deployment, configured like the
-  provider (``SH_*`` environment variables, or ``--base-url`` / ``--client-id``).
-* ``pulumi-zarr emulator …`` — the local emulator (needs the ``emulator`` extra).
-* ``pulumi-zarr validate LOCATION`` — check a Zarr store against the ingestion rules.
-* ``pulumi-zarr import-file NAME=ID …`` — a ``pulumi import --file`` document that adopts
-  existing collections as dynamic ``ZarrCollection`` resources.
+"""The ``pulumi-zarr`` command line: look at collections, run the emulator, check a Zarr store,
+write ``pulumi import --file`` documents (``pulumi-zarr --help`` lists the commands).
 
 Exit status: 0 ok; 1 findings (rule violations) or an error answer of the API (or the output was
 closed early, as by ``| head``: quietly); 2 a usage error, bad configuration or a missing optional
@@ -19,9 +13,10 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from .api.config import BY_NAME, CONNECTION, PREFLIGHT, PROFILE, Reader, first_set
+from .api.endpoints import API_PREFIXES, DEFAULT_API_PREFIX
 from .api.settings import Settings
 from .errors import ConfigurationError, MissingExtra, ZarrApiError
 from .terminal import printable, unsafe_characters
@@ -37,7 +32,12 @@ CONNECTION_FLAGS = {s.name: None for s in CONNECTION if s.has_flag}
 OUTPUT_FLAGS = {"json": False}
 
 
-def _shared_flags() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+class SharedFlags(NamedTuple):
+    connection: argparse.ArgumentParser
+    output: argparse.ArgumentParser
+
+
+def _shared_flags() -> SharedFlags:
     """Parent parsers of the shared flags: (connection, output). Their defaults are
     suppressed so a flag given before the subcommand is not reset by the subcommand's
     parser; :func:`main` fills in the defaults after parsing."""
@@ -58,11 +58,12 @@ def _shared_flags() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     group.add_argument(
         api_prefix.flag,
         metavar="PREFIX",
-        help=f"/api/v1/zarr or /zarr/v1 (default: {api_prefix.variable}, else /api/v1/zarr)",
+        help=f"{' or '.join(API_PREFIXES)} (default: {api_prefix.variable}, else "
+        f"{DEFAULT_API_PREFIX})",
     )
     output = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     output.add_argument("--json", action="store_true", help="print JSON instead of text")
-    return connection, output
+    return SharedFlags(connection, output)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -175,7 +176,12 @@ def _collections(args: argparse.Namespace) -> int:
     return OK
 
 
-def _resource_pair(value: str) -> tuple[str, str]:
+class ResourcePair(NamedTuple):
+    name: str
+    collection_id: str
+
+
+def _resource_pair(value: str) -> ResourcePair:
     """``NAME=ID``: a Pulumi resource name and the id of the collection it adopts. Pulumi takes
     any non-empty name; one with a control character (a newline, an escape sequence) could not
     be shown as it is, in Pulumi's output or ours, so it is refused."""
@@ -190,7 +196,7 @@ def _resource_pair(value: str) -> tuple[str, str]:
             f"resource name '{printable(name)}' holds control character(s) "
             f"{', '.join(dict.fromkeys(unsafe))}: use a name without them (as in the program)"
         )
-    return name, collection_id
+    return ResourcePair(name, collection_id)
 
 
 def _output_file(value: str) -> str:

@@ -1,33 +1,6 @@
 """Every error pulumi-zarr raises about the world outside it (settings, the API, Zarr stores,
-ingestion): one root, :class:`PulumiZarrError`, subclasses by cause. Misusing its functions
-raises Python's own ``TypeError``/``ValueError``.
-
-API errors carry the HTTP method, the URL path, the status and the service's ``code`` and
-``message`` — never a token, a client secret or a request body: every message is redacted
-when the error is made (:mod:`pulumi_zarr.api.redaction`), also text the service echoed, and its
-control characters are shown escaped (:mod:`pulumi_zarr.terminal`): an ingestion error or a
-name from a bucket cannot send escape sequences to the terminal that shows the message.
-
-::
-
-    PulumiZarrError
-    ├── ConfigurationError          settings missing or invalid
-    │   └── InvalidCollectionId     not a collection id: refused before any request
-    ├── ZarrApiError                an error answer, or none, from the API
-    │   ├── BadRequest … ServerError, AuthError   by HTTP status / the token endpoint
-    │   ├── UnexpectedResponse      an answer the API does not give: not JSON, misshaped,
-    │   │                           too large, a redirect, another collection, endless paging
-    │   └── TransportError          no HTTP answer
-    │       ├── RequestNotSent              the request never reached the service
-    │       └── RequestMayHaveBeenApplied   it may have taken effect
-    │           └── RequestTimedOut         no answer in time (may still be working)
-    ├── IngestionTimeout            ingestion did not end in time
-    ├── ZarrCollectionError         a lifecycle step failed (the message says what to do)
-    │   └── lookup.LookupFailed     get_zarr_collection found none or several (a RunError)
-    ├── MissingExtra                an optional extra is not installed (an ImportError too)
-    └── StorageError                a Zarr store can't be read
-        ├── NoGroup                 no Zarr format-2 group there
-        └── PreflightUnavailable    zarr/s3fs are not installed
+ingestion): one root, :class:`PulumiZarrError`, subclasses by cause (the tree is in its
+docstring). Misusing its functions raises Python's own ``TypeError``/``ValueError``.
 """
 
 from __future__ import annotations
@@ -43,7 +16,35 @@ if TYPE_CHECKING:
 
 class PulumiZarrError(Exception):
     """Root of every error pulumi-zarr raises; its text never holds a registered secret nor a
-    raw control character."""
+    raw control character.
+
+    API errors carry the HTTP method, the URL path, the status and the service's ``code`` and
+    ``message`` — never a token, a client secret or a request body: every message is redacted
+    when the error is made (:mod:`pulumi_zarr.api.redaction`), also text the service echoed,
+    and its control characters are shown escaped (:mod:`pulumi_zarr.terminal`): an ingestion
+    error or a name from a bucket cannot send escape sequences to the terminal showing it.
+
+    ::
+
+        PulumiZarrError
+        ├── ConfigurationError          settings missing or invalid
+        │   └── InvalidCollectionId     not a collection id: refused before any request
+        ├── ZarrApiError                an error answer, or none, from the API
+        │   ├── BadRequest … ServerError, AuthError   by HTTP status / the token endpoint
+        │   ├── UnexpectedResponse      an answer the API does not give: not JSON, misshaped,
+        │   │                           too large, a redirect, another collection, endless paging
+        │   └── TransportError          no HTTP answer
+        │       ├── RequestNotSent              the request never reached the service
+        │       └── RequestMayHaveBeenApplied   it may have taken effect
+        │           └── RequestTimedOut         no answer in time (may still be working)
+        ├── IngestionTimeout            ingestion did not end in time
+        ├── ZarrCollectionError         a lifecycle step failed (the message says what to do)
+        │   └── lookup.LookupFailed     get_zarr_collection found none or several (a RunError)
+        ├── MissingExtra                an optional extra is not installed (an ImportError too)
+        └── StorageError                a Zarr store can't be read
+            ├── NoGroup                 no Zarr format-2 group there
+            └── PreflightUnavailable    zarr/s3fs are not installed
+    """
 
     def __init__(self, *args: object) -> None:
         super().__init__(*(printable(redact(a)) if isinstance(a, str) else a for a in args))
@@ -237,3 +238,8 @@ class MissingExtra(PulumiZarrError, ImportError):
             f"{feature} needs the optional extra '{extra}': "
             f'pip install "pulumi-zarr[{extra}]"{missing}'
         )
+
+
+def no_collection(collection_id: str) -> str:
+    """The one sentence saying that a collection does not exist; callers may add advice."""
+    return f"collection {collection_id} does not exist (for this account)"

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from pulumi_zarr.emulator.app import DEFAULT_CLIENTS
+from pulumi_zarr.emulator.config import DEFAULT_CLIENTS
 
 REPO = Path(__file__).resolve().parents[1]
 QUICKSTART = REPO / "examples" / "quickstart"

@@ -14,7 +14,7 @@ import math
 import re
 import threading
 import time
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import requests
@@ -32,9 +32,14 @@ REFRESH_MARGIN_SECONDS = 120.0
 DEFAULT_LIFETIME_SECONDS = 3600.0
 
 
-def _origin(url: str) -> tuple[str, str]:
+class _Origin(NamedTuple):
+    scheme: str
+    netloc: str
+
+
+def _origin(url: str) -> _Origin:
     split = urlsplit(url)
-    return split.scheme.lower(), split.netloc.lower()
+    return _Origin(split.scheme.lower(), split.netloc.lower())
 
 
 class OAuthSession(OAuth2Session):

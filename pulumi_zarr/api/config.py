@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from .endpoints import API_PREFIXES, CDSE, LEGACY_PREFIX, SH_EU, SH_US_WEST, TOKEN_PATH
+from .endpoints import API_PREFIXES, CDSE, DEFAULT_API_PREFIX, SH_EU, SH_US_WEST, TOKEN_PATH
 
 #: The stack configuration namespace (the native plugin's package name too).
 NAMESPACE = "sentinelhub"
@@ -125,7 +125,7 @@ SETTINGS: tuple[Setting, ...] = (
         "api_prefix",
         "SH_ZARR_API_PREFIX",
         f"Path prefix of the Zarr Import API: {' or '.join(API_PREFIXES)} (default "
-        f"{LEGACY_PREFIX}).",
+        f"{DEFAULT_API_PREFIX}).",
         CLIENTS,
         key=_key("apiPrefix"),
         has_flag=True,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 TOKEN_PATH = "/auth/realms/main/protocol/openid-connect/token"
-LEGACY_PREFIX = "/api/v1/zarr"
-CURRENT_PREFIX = "/zarr/v1"
+#: The path prefix the client uses unless configured otherwise.
+DEFAULT_API_PREFIX = "/api/v1/zarr"
+#: The API's other path prefix (the same operations).
+ALTERNATE_API_PREFIX = "/zarr/v1"
 #: The two path prefixes the API is known under (the emulator serves both).
-API_PREFIXES = (LEGACY_PREFIX, CURRENT_PREFIX)
+API_PREFIXES = (DEFAULT_API_PREFIX, ALTERNATE_API_PREFIX)
 
 #: Base URLs of the known deployments: Sentinel Hub EU (the default), US-West, CDSE.
 SH_EU = "https://services.sentinel-hub.com"

@@ -92,12 +92,21 @@ class AdditionalData(WireModel):
     max_meters_per_pixel: float | None = None
 
 
-def _check_path(value: str) -> str:
-    if not value.endswith("/"):
-        raise ValueError("must end with '/'")
+#: The path rule in words, for descriptions: what :func:`path_problem` checks.
+PATH_RULE_TEXT = "ends with '/', does not start with '/', no empty, '.' or '..' segments"
+PATH_EXAMPLE = "cubes/my-cube.zarr/"
+
+
+def path_problem(value: str) -> str | None:
+    """Why ``value`` is not the path of a Zarr group inside a bucket, or None (the one rule:
+    the resource's inputs, the client's request and the emulator all ask this)."""
     if value.startswith("/"):
-        raise ValueError("must not start with '/'")
-    return value
+        return "must not start with '/'"
+    if not value.endswith("/"):
+        return "must end with '/'"
+    if any(part in ("", ".", "..") for part in value[:-1].split("/")):
+        return "must not contain empty, '.' or '..' segments"
+    return None
 
 
 class CollectionCreate(RequestModel):
@@ -111,7 +120,10 @@ class CollectionCreate(RequestModel):
     @field_validator("path")
     @classmethod
     def _path_rule(cls, value: str) -> str:
-        return _check_path(value)
+        problem = path_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class CollectionUpdate(RequestModel):

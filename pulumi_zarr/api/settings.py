@@ -21,7 +21,7 @@ from urllib3.util import parse_url
 
 from ..errors import ConfigurationError
 from .config import BY_NAME, CONNECTION, PROFILE, Found, found, source_text
-from .endpoints import API_PREFIXES, CDSE, LEGACY_PREFIX, SH_EU, SH_US_WEST, TOKEN_PATH
+from .endpoints import API_PREFIXES, CDSE, DEFAULT_API_PREFIX, SH_EU, SH_US_WEST, TOKEN_PATH
 from .redaction import MASK
 
 SH_TOKEN_URL = SH_EU + TOKEN_PATH
@@ -127,7 +127,7 @@ class Settings:
     client_secret: str = field(repr=False)
     base_url: str = SH_EU
     token_url: str = ""
-    api_prefix: str = LEGACY_PREFIX
+    api_prefix: str = DEFAULT_API_PREFIX
     timeout_seconds: float = 30.0
     max_attempts: int = 5
     max_retry_after_seconds: float = 60.0

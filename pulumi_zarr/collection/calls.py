@@ -1,13 +1,7 @@
-"""What each of the engine's resource calls does, on plain property bags.
-
-Both providers adapt Pulumi's calls to this class: the dynamic one (``dynamic/provider.py``) and the
-native plugin (``native/provider.py``). Property bags here are plain dicts with the spec's
-snake_case names: no secret wrappers, no ``__provider``, wire names already translated. The
-rules themselves live in :mod:`.spec` (validation, diff, what a change does) and
-:mod:`.lifecycle` (what happens on the service); this module only puts them in call order.
-
-Importing it is cheap: pydantic, requests and the models load on the first call that needs
-them.
+"""What each of the engine's resource calls does, on plain property bags: snake_case names, no
+secret wrappers, no ``__provider``. Both providers (dynamic and native) adapt Pulumi's calls to
+:class:`Operations`; the rules live in :mod:`.spec` and :mod:`.lifecycle`, this module puts them
+in call order. Importing it is cheap: pydantic, requests and the models load on first use.
 """
 
 from __future__ import annotations
@@ -15,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..api.config import PREFLIGHT, first_set, secret_stack_keys, stack_keys
 from ..api.settings import Settings
@@ -24,11 +18,19 @@ from .unknown import is_unknown
 if TYPE_CHECKING:
     from ..api.client import ZarrClient
     from ..preflight.reporting import PreflightReporter
-    from .spec import InputFailure
+    from .lifecycle import Created, Found
+    from .spec import Validated
 
 #: The stack configuration keys the provider reads (``sentinelhub:clientId``, …), and those
 #: of them that are secret (names both surfaces import from here).
 config_keys, secret_config_keys = stack_keys, secret_stack_keys
+
+
+class Changes(NamedTuple):
+    """What a diff found: the inputs that changed, and those whose change replaces."""
+
+    changed: list[str]
+    replaces: list[str]
 
 
 class Operations:
@@ -72,9 +74,9 @@ class Operations:
 
         return PreflightReporter(self._warn)
 
-    def check(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[InputFailure]]:
+    def check(self, news: Mapping[str, Any]) -> Validated:
         """Checked inputs (defaults filled in) and the failures, preflight's included."""
-        from .spec import InputFailure, preflight_target, validate
+        from .spec import InputFailure, Validated, preflight_target, validate
 
         inputs, failures = validate(news)
         # missing or wrong credentials fail at preview, not half-way through `up` (one token
@@ -87,13 +89,13 @@ class Operations:
             found = collection_findings(**target, **first_set(PREFLIGHT, self.config, os.environ))
             reasons = self._preflight.failures(inputs["preflight"], found)
             failures = [InputFailure("path", reason) for reason in reasons]
-        return inputs, failures
+        return Validated(inputs, failures)
 
     @staticmethod
     def diff(
         olds: Mapping[str, Any], news: Mapping[str, Any], collection_id: str | None = None
-    ) -> tuple[list[str], list[str]]:
-        """(the inputs that changed, those of them whose change replaces the collection).
+    ) -> Changes:
+        """The inputs that changed, and those of them whose change replaces the collection.
         ``collection_id``: the collection of the state diffed (this stack holds it)."""
         from .spec import OnChange, changed_fields, on_change
 
@@ -103,19 +105,17 @@ class Operations:
             hold(collection_id)
 
         changed = changed_fields(olds, news)
-        return changed, [field for field in changed if on_change(field) is OnChange.REPLACE]
+        return Changes(changed, [f for f in changed if on_change(f) is OnChange.REPLACE])
 
-    def create(self, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-        """(id, the inputs and outputs to store)."""
+    def create(self, props: Mapping[str, Any]) -> Created:
+        """The id, and the inputs and outputs to store."""
         from . import lifecycle
         from .spec import parse_inputs
 
         collection_id, outs = lifecycle.create(self.client(props), parse_inputs(props))
-        return collection_id, {**props, **outs}
+        return lifecycle.Created(collection_id, {**props, **outs})
 
-    def read(
-        self, collection_id: str, props: Mapping[str, Any]
-    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    def read(self, collection_id: str, props: Mapping[str, Any]) -> Found | None:
         """(inputs, outputs) as the collection is now; None when it is gone."""
         from . import lifecycle
 

@@ -1,17 +1,8 @@
 """Whether the Pulumi engine this provider process serves is still there.
 
-A provider process (the native plugin, or the dynamic provider host running our provider)
-serves one ``pulumi`` command. When that command dies (``kill -9``), nothing else stops the
-process, and a create in flight would go on: on an error it deletes the collection it made,
-a DELETE no state records, of the collection the rerun tells the user to adopt. So:
-
-* :func:`watch`, called when the process starts serving, ends the process within a few
-  seconds of the engine's death;
-* :func:`engine_gone` is asked by create before it deletes what it made.
-
-The engine is gone when this process was re-parented (its parent died), or when its address
-refuses connections, asked through the gRPC health service as Pulumi's own providers do (an
-answer "unimplemented" counts as there). Nothing is watched in a process no engine started.
+When the ``pulumi`` command dies (``kill -9``), nothing else stops its provider process, and a
+create in flight would go on to delete, on an error, a collection no state records the DELETE
+of. :func:`watch` ends the process soon after; create asks :func:`engine_gone` first.
 """
 
 from __future__ import annotations
@@ -88,5 +79,8 @@ def _end_when_gone(engine: Engine) -> None:
 
 
 def engine_gone() -> bool:
-    """Whether the engine this process serves is gone (False when no engine is watched)."""
+    """Whether the engine this process serves is gone (False when no engine is watched): this
+    process was re-parented (its parent died), or the engine's address refuses connections,
+    asked through the gRPC health service as Pulumi's own providers do (an answer
+    "unimplemented" counts as there). Nothing is watched in a process no engine started."""
     return _engine is not None and _engine.gone()

@@ -1,20 +1,9 @@
 """What each lifecycle step does on the service, independent of Pulumi's calling convention.
 
-Create never makes a second collection. The API has no idempotency key, so it POSTs only
-when no collection with the same name, bucket, path and CRS exists; when one does, it stops
-and says how to adopt it (``import_id``). Within one provider process the search and the POST
-of one spec run one at a time, so twin resources of one program make one collection. After a
-POST whose outcome is unknown it looks for the collection that POST made instead of POSTing
-again. Create is transactional: when it raises, nothing it made is left on the service (a
-collection adopted with ``import_id`` is left as it was), unless the engine that asked for it
-is gone: then no state would record the DELETE, and the collection stays for the rerun to adopt
-(:mod:`.engine_watch`). Update applies each changed input as its
-:class:`~pulumi_zarr.collection.spec.OnChange` says. A collection not found on another
-deployment or as another client than the state records is reported, never dropped or counted
-as deleted.
-
-Every step has an overall deadline: create and re-ingest ``ingestion_timeout_seconds``, the
-others one request's budget. Past it, one request timeout more is left for cleaning up.
+Create never makes a second collection and is transactional (see :func:`create`); update applies
+each changed input as its :class:`~pulumi_zarr.collection.spec.OnChange` says. A collection not
+found on another deployment or as another client than the state records is reported, never
+dropped or counted as deleted.
 """
 
 from __future__ import annotations
@@ -23,8 +12,8 @@ import contextlib
 import shlex
 import threading
 import time
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple
 
 from ..api.client import ZarrClient
 from ..api.models import Collection, CollectionCreate, Status
@@ -40,6 +29,7 @@ from ..errors import (
     UnexpectedResponse,
     ZarrApiError,
     ZarrCollectionError,
+    no_collection,
 )
 from .engine_watch import engine_gone
 from .polling import poll_interval, wait_until_final
@@ -89,7 +79,9 @@ def _cause(exc: Exception) -> str:
 
 
 def _deadline(client: ZarrClient, seconds: float) -> contextlib.AbstractContextManager[Any]:
-    """The deadline of a step that may take ``seconds``, plus one request timeout to clean up."""
+    """The deadline of a step that may take ``seconds``, plus one request timeout to clean up.
+    Create and re-ingest may take ``ingestion_timeout_seconds``, the others one request's
+    budget."""
     return client.deadline(time.monotonic() + seconds + client.settings.timeout_seconds)
 
 
@@ -310,43 +302,94 @@ def _discard(client: ZarrClient, collection: Collection, reason: str) -> ZarrCol
     )
 
 
-def create(client: ZarrClient, inputs: ZarrCollectionInputs) -> tuple[str, dict[str, Any]]:
+def _wait(
+    client: ZarrClient,
+    collection: Collection,
+    inputs: ZarrCollectionInputs,
+    started: float,
+    *,
+    timed_out: Callable[[IngestionTimeout], str],
+    failed: Callable[[Collection], str],
+    error: Callable[[str], Exception] = ZarrCollectionError,
+) -> Collection:
+    """Wait until the ingestion of ``collection`` ends (INGESTED or FAILED); a timeout or a
+    FAILED end raises ``error`` of what ``timed_out`` or ``failed`` say about it."""
+    try:
+        collection = wait_until_final(
+            client, collection, inputs.ingestion_timeout_seconds, started=started
+        )
+    except IngestionTimeout as exc:
+        reason = timed_out(exc)
+    else:
+        if collection.status is not Status.FAILED:
+            return collection
+        reason = failed(collection)
+    raise error(reason)
+
+
+class _Unkept(Exception):
+    """Why create cannot keep the collection it made (it is discarded)."""
+
+
+def _not_ingested(collection: Collection) -> str:
+    return collection.ingestion_errors or "no reason given"
+
+
+class Created(NamedTuple):
+    id: str
+    outputs: dict[str, Any]
+
+
+class Found(NamedTuple):
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+
+
+def create(client: ZarrClient, inputs: ZarrCollectionInputs) -> Created:
     """POST (or adopt ``import_id``), wait for ingestion if asked, read the outputs.
-    Returns (id, outputs)."""
+
+    The API has no idempotency key, so it POSTs only when no collection with the same name,
+    bucket, path and CRS exists; when one does, it stops and says how to adopt it
+    (``import_id``). Within one provider process the search and the POST of one spec run one at
+    a time, so twin resources of one program make one collection. After a POST whose outcome is
+    unknown it looks for the collection that POST made instead of POSTing again. When it
+    raises, nothing it made is left on the service (an adopted collection is left as it was),
+    unless the engine that asked for it is gone: then no state would record the DELETE, and
+    the collection stays for the rerun to adopt (:mod:`.engine_watch`).
+    """
     started = time.monotonic()
     until = started + inputs.ingestion_timeout_seconds
     with _deadline(client, inputs.ingestion_timeout_seconds):
         if inputs.import_id:
             return _adopt(client, inputs, inputs.import_id, started)
         spec = inputs.create_payload()
-        collection = _post(client, spec, until)
+        collection = made = _post(client, spec, until)
         try:
             if inputs.wait_for_ingestion:
                 with client.deadline(until):
-                    collection = wait_until_final(
-                        client, collection, inputs.ingestion_timeout_seconds, started=started
-                    )
-                if collection.status is Status.FAILED:
-                    raise _discard(
+                    collection = _wait(
                         client,
-                        collection,
-                        f"{describe(spec)} failed to ingest: "
-                        f"{collection.ingestion_errors or 'no reason given'}. "
-                        "Fix the Zarr store (see the data constraints in the README), then run "
-                        "`pulumi up` again.",
+                        made,
+                        inputs,
+                        started,
+                        timed_out=lambda exc: (
+                            f"{describe(spec)} was {exc.state} after {exc.timeout_seconds:g} s "
+                            "(ingestion_timeout_seconds). Raise ingestion_timeout_seconds, or "
+                            "set wait_for_ingestion=False to return at once and follow "
+                            "`status` with `pulumi refresh`."
+                        ),
+                        failed=lambda ended: (
+                            f"{describe(spec)} failed to ingest: {_not_ingested(ended)}. Fix the "
+                            "Zarr store (see the data constraints in the README), then run "
+                            "`pulumi up` again."
+                        ),
+                        error=_Unkept,
                     )
-            return collection.id, outputs(client, collection)
+            return Created(collection.id, outputs(client, collection))
+        except _Unkept as exc:  # outside the deadline: deleting it needs its own time
+            raise _discard(client, made, str(exc)) from None
         except ZarrCollectionError:
             raise
-        except IngestionTimeout as exc:
-            raise _discard(
-                client,
-                collection,
-                f"{describe(spec)} was {exc.state} after "
-                f"{exc.timeout_seconds:g} s (ingestion_timeout_seconds). Raise "
-                "ingestion_timeout_seconds, or set wait_for_ingestion=False to return at once "
-                "and follow `status` with `pulumi refresh`.",
-            ) from None
         except Exception as exc:  # anything after the POST: the collection must not stay behind
             reason = f"creating {describe(spec)} failed after the POST ({_cause(exc)})."
             raise _discard(client, collection, reason) from None
@@ -354,7 +397,7 @@ def create(client: ZarrClient, inputs: ZarrCollectionInputs) -> tuple[str, dict[
 
 def _adopt(
     client: ZarrClient, inputs: ZarrCollectionInputs, collection_id: str, started: float
-) -> tuple[str, dict[str, Any]]:
+) -> Created:
     """Create by adopting the existing collection ``collection_id``: checked against the
     inputs, waited for if asked, renamed if only the name differs. A failure changes
     nothing."""
@@ -363,8 +406,8 @@ def _adopt(
         collection = client.get(collection_id)
     except NotFound:
         raise ZarrCollectionError(
-            f"import_id {collection_id}: there is no such collection for this account. "
-            f"{not_adopted}: check the id (`pulumi-zarr collections list`)."
+            f"import_id: {no_collection(collection_id)}. {not_adopted}: check the id "
+            "(`pulumi-zarr collections list`)."
         ) from None
     differing = [
         f"{field} (the service has {getattr(collection, field)!r}, the program "
@@ -381,29 +424,27 @@ def _adopt(
             "it is only read when the resource is created.)"
         )
     if inputs.wait_for_ingestion:
-        try:
-            collection = wait_until_final(
-                client, collection, inputs.ingestion_timeout_seconds, started=started
-            )
-        except IngestionTimeout as exc:
-            raise ZarrCollectionError(
+        collection = _wait(
+            client,
+            collection,
+            inputs,
+            started,
+            timed_out=lambda exc: (
                 f"import_id {collection_id}: {describe(inputs)} was {exc.state} after "
-                f"{exc.timeout_seconds:g} s "
-                f"(ingestion_timeout_seconds). {not_adopted}: run `pulumi up` again later, or "
-                "set wait_for_ingestion=False to adopt it as it is."
-            ) from None
-        if collection.status is Status.FAILED:
-            raise ZarrCollectionError(
+                f"{exc.timeout_seconds:g} s (ingestion_timeout_seconds). {not_adopted}: run "
+                "`pulumi up` again later, or set wait_for_ingestion=False to adopt it as it is."
+            ),
+            failed=lambda ended: (
                 f"import_id {collection_id}: {describe(inputs)} has status FAILED "
-                f"({collection.ingestion_errors or 'no reason given'}). {not_adopted}: fix "
-                "the Zarr store and re-ingest it, or set wait_for_ingestion=False to adopt it "
-                "as it is."
-            )
+                f"({_not_ingested(ended)}). {not_adopted}: fix the Zarr store and re-ingest "
+                "it, or set wait_for_ingestion=False to adopt it as it is."
+            ),
+        )
     if collection.name != inputs.name:
         client.rename(collection_id, inputs.name)
         collection = client.get(collection_id)
     hold(collection_id)
-    return collection_id, outputs(client, collection)
+    return Created(collection_id, outputs(client, collection))
 
 
 def reingest(client: ZarrClient, collection_id: str, inputs: ZarrCollectionInputs) -> Collection:
@@ -412,22 +453,21 @@ def reingest(client: ZarrClient, collection_id: str, inputs: ZarrCollectionInput
     collection = client.reingest(collection_id)
     if not inputs.wait_for_ingestion:
         return collection
-    try:
-        collection = wait_until_final(
-            client, collection, inputs.ingestion_timeout_seconds, started=started
-        )
-    except IngestionTimeout as exc:
-        raise ZarrCollectionError(
+    return _wait(
+        client,
+        collection,
+        inputs,
+        started,
+        timed_out=lambda exc: (
             f"re-ingesting {describe(inputs)} ({collection_id}) did not finish: {exc}. The "
             "collection is kept; run `pulumi refresh` later to see its status."
-        ) from None
-    if collection.status is Status.FAILED:
-        raise ZarrCollectionError(
-            f"re-ingesting {describe(inputs)} ({collection_id}) failed: "
-            f"{collection.ingestion_errors or 'no reason given'}. The collection is kept with "
-            "status FAILED; fix the Zarr store and change reingest_trigger again."
-        )
-    return collection
+        ),
+        failed=lambda ended: (
+            f"re-ingesting {describe(inputs)} ({collection_id}) failed: {_not_ingested(ended)}. "
+            "The collection is kept with status FAILED; fix the Zarr store and change "
+            "reingest_trigger again."
+        ),
+    )
 
 
 def _moved(
@@ -454,9 +494,7 @@ def _moved(
     )
 
 
-def read(
-    client: ZarrClient, collection_id: str, props: Mapping[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]] | None:
+def read(client: ZarrClient, collection_id: str, props: Mapping[str, Any]) -> Found | None:
     """(inputs, outputs) of the collection as it is now; None when it is gone.
 
     The provider's own options come from ``props`` (the state on refresh, the program on
@@ -473,7 +511,7 @@ def read(
             return None
         hold(collection_id)
         inputs = {**provider_options(props), **service_inputs(collection)}
-        return inputs, {**inputs, **outputs(client, collection)}
+        return Found(inputs, {**inputs, **outputs(client, collection)})
 
 
 def update(
@@ -501,9 +539,8 @@ def update(
             if moved:
                 raise moved from None
             raise ZarrCollectionError(
-                f"{describe(inputs)} ({collection_id}) no longer exists on the service. Run "
-                "`pulumi refresh` to drop it from the state; the next `pulumi up` creates it "
-                "again."
+                f"{describe(inputs)}: {no_collection(collection_id)}. Run `pulumi refresh` to "
+                "drop it from the state; the next `pulumi up` creates it again."
             ) from None
         hold(collection_id)
         return outputs(client, collection)

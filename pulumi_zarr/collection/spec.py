@@ -13,7 +13,15 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..api.models import Collection, CollectionCreate, is_collection_id, name_problem
+from ..api.models import (
+    PATH_EXAMPLE,
+    PATH_RULE_TEXT,
+    Collection,
+    CollectionCreate,
+    is_collection_id,
+    name_problem,
+    path_problem,
+)
 from ..crs import ZARR_EPSG_CODES, ZARR_EPSG_TEXT, crs_url, epsg_code  # cli.py: spec.crs_url
 from ..errors import InvalidCollectionId
 from .unknown import is_unknown
@@ -100,13 +108,10 @@ def check_bucket(value: str) -> str:
 
 
 def check_path(value: str) -> str:
-    hint = "the prefix of the Zarr group inside the bucket, e.g. 'cubes/my-cube.zarr/'"
-    if value.startswith("/"):
-        raise ValueError(f"path {value!r} must not start with '/' ({hint})")
-    if not value.endswith("/"):
-        raise ValueError(f"path {value!r} must end with '/' ({hint})")
-    if any(part in ("", ".", "..") for part in value[:-1].split("/")):
-        raise ValueError(f"path {value!r} must not contain empty, '.' or '..' segments ({hint})")
+    problem = path_problem(value)
+    if problem:
+        hint = f"the prefix of the Zarr group inside the bucket, e.g. '{PATH_EXAMPLE}'"
+        raise ValueError(f"path {value!r} {problem} ({hint})")
     return value
 
 
@@ -124,8 +129,7 @@ class ZarrCollectionInputs(BaseModel):
     path: str = Field(
         **_on(
             OnChange.REPLACE,
-            "Prefix of the Zarr group inside the bucket: ends with '/', does not start with "
-            "'/', no empty, '.' or '..' segments; e.g. 'cubes/my-cube.zarr/'.",
+            f"Prefix of the Zarr group inside the bucket: {PATH_RULE_TEXT}; e.g. '{PATH_EXAMPLE}'.",
         )
     )
     crs: str = Field(**_on(OnChange.REPLACE, f"Native CRS of the data: {ALLOWED_CRS_TEXT}."))
@@ -271,7 +275,14 @@ def _reason(field: str, message: str) -> str:
     return message if message.startswith(field) else f"{field}: {message}"
 
 
-def validate(props: Mapping[str, Any]) -> tuple[dict[str, Any], list[InputFailure]]:
+class Validated(NamedTuple):
+    """The inputs with defaults filled in, and what is wrong with them."""
+
+    inputs: dict[str, Any]
+    failures: list[InputFailure]
+
+
+def validate(props: Mapping[str, Any]) -> Validated:
     """Checked inputs (defaults filled in) and one failure per bad property.
 
     Properties whose value is not known yet (preview) are passed through unchecked.
@@ -289,7 +300,7 @@ def validate(props: Mapping[str, Any]) -> tuple[dict[str, Any], list[InputFailur
             if err["loc"] and err["loc"][0] not in unknown
         ]
     inputs.update({k: props[k] for k in unknown})
-    return inputs, failures
+    return Validated(inputs, failures)
 
 
 def parse_inputs(props: Mapping[str, Any]) -> ZarrCollectionInputs:

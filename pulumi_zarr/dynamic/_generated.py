@@ -28,7 +28,7 @@ class ZarrCollectionArgs:
     '.' or '..' segments; e.g. 'cubes/my-cube.zarr/'. Changing it replaces the collection: the
     new one is created and ingested before the old one is deleted."""
     crs: pulumi.Input[str]
-    """Native CRS of the data: one of EPSG 4326, 3857, 32601-32660, 32701-32760 or 3035 written as
+    """Native CRS of the data: one of EPSG 3035, 3857, 4326, 32601-32660 or 32701-32760 written as
     an opengis URL, e.g. 'http://www.opengis.net/def/crs/EPSG/0/4326'. Changing it replaces the
     collection: the new one is created and ingested before the old one is deleted."""
     wait_for_ingestion: pulumi.Input[bool] | None = None

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..api.client import ZarrClient
-from ..errors import NotFound
+from ..errors import NotFound, no_collection
 
 
 def import_document(client: ZarrClient, resources: Sequence[tuple[str, str]]) -> dict[str, Any]:
@@ -29,7 +29,7 @@ def import_document(client: ZarrClient, resources: Sequence[tuple[str, str]]) ->
     for name, collection_id in resources:
         found = lifecycle.read(client, collection_id, {})
         if found is None:
-            raise NotFound(f"collection {collection_id} does not exist (for this account)")
+            raise NotFound(no_collection(collection_id))
         inputs, outputs = found
         entries.append(
             {

@@ -13,7 +13,7 @@ from typing import Any
 
 from pulumi import RunError
 
-from ..errors import PulumiZarrError, ZarrCollectionError
+from ..errors import PulumiZarrError, ZarrCollectionError, no_collection
 
 
 class LookupFailed(ZarrCollectionError, RunError):
@@ -56,6 +56,6 @@ def _lookup(name: str | None, id: str | None) -> dict[str, Any]:
     collection_id = id if id is not None else lifecycle.find_by_name(client, name or "").id
     found = lifecycle.read(client, collection_id, {})
     if found is None:
-        raise ZarrCollectionError(f"there is no Zarr collection {collection_id} (for this account)")
+        raise ZarrCollectionError(no_collection(collection_id))
     _, outputs = found
     return {"id": collection_id, **{k: outputs[k] for k in (*SERVICE_FIELDS, *OUTPUT_FIELDS)}}

@@ -7,14 +7,20 @@ plugin reads :data:`PROVIDER_KEY` to recognize a state the dynamic resource wrot
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from pulumi.runtime import rpc
 
 PROVIDER_KEY = "__provider"
 
 
-def unwrap(props: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
+class Unwrapped(NamedTuple):
+    values: dict[str, Any]
+    #: the names of the properties that were secret
+    secret: set[str]
+
+
+def unwrap(props: dict[str, Any]) -> Unwrapped:
     """Plain values without ``__provider``, and the names of the properties that were secret."""
     plain: dict[str, Any] = {}
     secret: set[str] = set()
@@ -25,7 +31,7 @@ def unwrap(props: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
             secret.add(key)
             value = rpc.unwrap_rpc_secret(value)
         plain[key] = value
-    return plain, secret
+    return Unwrapped(plain, secret)
 
 
 def wrap(props: dict[str, Any], secret: set[str]) -> dict[str, Any]:

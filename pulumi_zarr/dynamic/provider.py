@@ -1,18 +1,6 @@
 """The dynamic ``ResourceProvider`` of ZarrCollection: a thin adapter from the dynamic provider
 host's calls to :class:`~pulumi_zarr.collection.calls.Operations` (which puts the spec and the
-lifecycle in call order).
-
-The provider object holds nothing that is serialized: the SDK stores it (pickled by
-reference, a few dozen bytes) in every resource's state. Settings are read inside the
-provider host process, from the stack configuration handed to ``configure`` and from the
-environment; API clients are cached per process (one token and pool per credential).
-pydantic, requests and the models load on the first call that needs them, not when the
-host unpickles the provider (see docs/benchmarks.md).
-
-Errors: the host reports a failed call with ``traceback.format_exc()``, which the CLI prints
-whole. A :class:`~pulumi_zarr.errors.PulumiZarrError` is a message for the user, so in the host
-process tracebacks are cut to their last line (``ErrorType: message``); any other exception is
-a bug, and its full traceback is written to the host's stderr (shown under the stack) first.
+lifecycle in call order). Errors reach the CLI as the user's message alone (:func:`_reported`).
 """
 
 from __future__ import annotations
@@ -57,7 +45,13 @@ def _info(message: str) -> None:
 
 
 def _reported(method: F) -> F:
-    """An engine call whose own errors reach the CLI as ``ErrorType: message`` alone."""
+    """An engine call whose own errors reach the CLI as ``ErrorType: message`` alone.
+
+    The host reports a failed call with ``traceback.format_exc()``, which the CLI prints whole.
+    A :class:`~pulumi_zarr.errors.PulumiZarrError` is a message for the user, so in the host
+    process tracebacks are cut to their last line; any other exception is a bug, and its full
+    traceback is written to the host's stderr (shown under the stack) first.
+    """
 
     @functools.wraps(method)
     def call(*args: Any) -> Any:
@@ -74,7 +68,15 @@ def _reported(method: F) -> F:
 
 
 class ZarrCollectionProvider(ResourceProvider):
-    """Creates, reads, updates and deletes Sentinel Hub Zarr collections."""
+    """Creates, reads, updates and deletes Sentinel Hub Zarr collections.
+
+    It holds nothing that is serialized: the SDK stores it (pickled by reference, a few dozen
+    bytes) in every resource's state. Settings are read inside the provider host process, from
+    the stack configuration handed to ``configure`` and from the environment; API clients are
+    cached per process (one token and pool per credential). pydantic, requests and the models
+    load on the first call that needs them, not when the host unpickles the provider (see
+    docs/benchmarks.md).
+    """
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,8 +1,8 @@
 """``python -m pulumi_zarr.emulator``: serve the emulator until interrupted.
 
 The emulator's command-line options are defined here once (:func:`add_options`), for this
-entry point and for ``pulumi-zarr emulator``. Defining them needs no optional extra; FastAPI
-and uvicorn are imported only by :func:`serve`.
+entry point and for ``pulumi-zarr emulator``, with the defaults of :mod:`.config`. Defining
+them needs no optional extra; FastAPI and uvicorn are imported only by :func:`serve`.
 """
 
 from __future__ import annotations
@@ -16,19 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigurationError, MissingExtra
+from .auth import ClientCredentials
+from .config import CONFIG_FIELDS, DEFAULT_CLIENTS, LOG_LEVELS, Config, ServerOptions
 from .control import duration_problem
 
-#: Options whose value goes to :class:`~pulumi_zarr.emulator.app.Config` (the rest configure
-#: the server: --host, --port, --log-level). The parser's ``dest`` is the Config field.
-CONFIG_FIELDS = ("buckets_dir", "s3_endpoint", "clients", "ingest_delay", "state_path", "token_ttl")
-DEFAULT_CLIENT = ("local", "local-secret")
+_SERVER = ServerOptions()
 
 
-def _client(text: str) -> tuple[str, str]:
+def _client(text: str) -> ClientCredentials:
     client_id, sep, secret = text.partition(":")
     if not sep or not client_id or not secret:
         raise argparse.ArgumentTypeError("expected ID:SECRET")
-    return client_id, secret
+    return ClientCredentials(client_id, secret)
 
 
 def _folder(text: str) -> str:
@@ -72,10 +71,23 @@ def _seconds(*, zero: bool) -> Callable[[str], float]:
     return parse
 
 
+def _seconds_option(parser: argparse.ArgumentParser, field: str, *, zero: bool, help: str) -> None:
+    """``--<field>``, a number of seconds defaulting to the :class:`Config` field's default."""
+    parser.add_argument(
+        "--" + field.replace("_", "-"),
+        type=_seconds(zero=zero),
+        default=getattr(Config, field),
+        metavar="SECONDS",
+        help=f"{help} (%(default)s)",
+    )
+
+
 def add_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the emulator's options to ``parser`` (the one definition of them)."""
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
-    parser.add_argument("--port", type=_port, default=8080, help="%(default)s; 0: a free port")
+    parser.add_argument("--host", default=_SERVER.host, help="address to listen on (%(default)s)")
+    parser.add_argument(
+        "--port", type=_port, default=_SERVER.port, help="%(default)s; 0: a free port"
+    )
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument(
         "--buckets",
@@ -96,14 +108,11 @@ def add_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         type=_client,
         default=[],
         metavar="ID:SECRET",
-        help=f"OAuth client, each its own account (repeatable); default {':'.join(DEFAULT_CLIENT)}",
+        help="OAuth client, each its own account (repeatable); default "
+        + ", ".join(f"{client_id}:{secret}" for client_id, secret in DEFAULT_CLIENTS.items()),
     )
-    parser.add_argument(
-        "--ingest-delay",
-        type=_seconds(zero=True),
-        default=1.0,
-        metavar="SECONDS",
-        help="time from create or re-ingest to a final status (%(default)s)",
+    _seconds_option(
+        parser, "ingest_delay", zero=True, help="time from create or re-ingest to a final status"
     )
     parser.add_argument(
         "--state",
@@ -112,16 +121,8 @@ def add_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         metavar="PATH",
         help="SQLite file keeping collections across restarts (default: in memory)",
     )
-    parser.add_argument(
-        "--token-ttl",
-        type=_seconds(zero=False),
-        default=3600.0,
-        metavar="SECONDS",
-        help="lifetime of issued tokens (%(default)s)",
-    )
-    parser.add_argument(
-        "--log-level", default="info", choices=["debug", "info", "warning", "error"]
-    )
+    _seconds_option(parser, "token_ttl", zero=False, help="lifetime of issued tokens")
+    parser.add_argument("--log-level", default=_SERVER.log_level, choices=LOG_LEVELS)
     return parser
 
 
@@ -138,7 +139,7 @@ def parser() -> argparse.ArgumentParser:
 def config_values(args: argparse.Namespace) -> dict[str, Any]:
     """The keyword arguments of ``Config`` that the parsed options give."""
     values = {name: getattr(args, name) for name in CONFIG_FIELDS}
-    values["clients"] = dict(args.clients or [DEFAULT_CLIENT])
+    values["clients"] = dict(args.clients or DEFAULT_CLIENTS)
     return values
 
 
@@ -149,7 +150,7 @@ def serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from .app import Config, EmulatorApp
+        from .app import EmulatorApp
         from .server import LISTENING, bind, uvicorn_config
     except ImportError as exc:
         if (exc.name or "").startswith("pulumi_zarr"):

@@ -7,10 +7,8 @@ import json
 import logging
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -32,7 +30,8 @@ from ..crs import CRS84, crs_url, is_crs_url
 from . import paging
 from .auth import OAuthError, Principal, TokenIssuer
 from .buckets import Buckets, bucket_problem, path_problem
-from .control import ADMIN_PREFIX, Control, check_duration
+from .config import Config
+from .control import ADMIN_PREFIX, Control
 from .database import Database, Row
 from .errors import ApiError, error_body
 from .ingestion import Ingestor
@@ -40,41 +39,15 @@ from .middleware import FaultMiddleware
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
+#: What a client cannot write: the fields the service fills in (a collection's, not a create
+#: body's) and CDSE's ``userId``. They are dropped from a create body.
 READ_ONLY_FIELDS = frozenset(
-    {
-        "id",
-        "accountId",
-        "userId",
-        "created",
-        "status",
-        "ingestionErrors",
-        "envelope",
-        "width",
-        "height",
-        "zattrs",
-        "additionalData",
-    }
+    (
+        {f.alias or n for n, f in Collection.model_fields.items()}
+        - {f.alias or n for n, f in CollectionCreate.model_fields.items()}
+    )
+    | {"userId"}
 )
-
-
-#: The OAuth client (id → secret) an emulator has when none is given.
-DEFAULT_CLIENTS = {"local": "local-secret"}
-
-
-@dataclass
-class Config:
-    """Everything an emulator instance is built from."""
-
-    buckets_dir: str | Path | None = None
-    s3_endpoint: str | None = None
-    clients: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_CLIENTS))
-    ingest_delay: float = 1.0
-    state_path: str | Path | None = None
-    token_ttl: float = 3600.0
-
-    def __post_init__(self) -> None:
-        self.ingest_delay = check_duration("ingest_delay", self.ingest_delay)
-        self.token_ttl = check_duration("token_ttl", self.token_ttl, zero=False)
 
 
 class EmulatorApp:
@@ -256,7 +229,18 @@ def _check_name(name: str) -> None:
         raise ApiError(400, f"name: {problem}")
 
 
-def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
+class _Built(NamedTuple):
+    fastapi: FastAPI
+    #: (path, methods) of every API route
+    templates: list[tuple[str, set[str]]]
+
+
+class _Owned(NamedTuple):
+    who: Principal
+    row: Row
+
+
+def _build(emu: EmulatorApp) -> _Built:
     """The FastAPI app and its public (path template, methods)."""
 
     @contextlib.asynccontextmanager
@@ -302,7 +286,7 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
             )
         return who
 
-    def owned(request: Request, collection_id: str) -> tuple[Principal, Row]:
+    def owned(request: Request, collection_id: str) -> _Owned:
         who = principal(request)
         try:
             uuid.UUID(collection_id)
@@ -311,7 +295,7 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
         row = emu.db.get(collection_id, who.account_id)
         if row is None:
             raise ApiError(404, f"collection {collection_id} not found")
-        return who, row
+        return _Owned(who, row)
 
     @app.post(TOKEN_PATH, include_in_schema=False)
     async def token(request: Request) -> Response:
@@ -447,7 +431,7 @@ def _build(emu: EmulatorApp) -> tuple[FastAPI, list[tuple[str, set[str]]]]:
     templates = [(TOKEN_PATH, {"POST"})] + [
         (prefix + route.path, set(route.methods)) for prefix in API_PREFIXES for route in api.routes
     ]
-    return app, templates
+    return _Built(app, templates)
 
 
 def _admin(emu: EmulatorApp) -> APIRouter:

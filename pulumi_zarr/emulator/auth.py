@@ -15,6 +15,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import parse_qs
 
 _ACCOUNT_NS = uuid.UUID("6b1f7a52-0c1e-4d6e-9a8c-5d2f0a3e7b11")
@@ -134,7 +135,12 @@ def _form(body: bytes) -> dict[str, list[str]]:
         return {}
 
 
-def _basic(authorization: str | None) -> tuple[str, str] | None:
+class ClientCredentials(NamedTuple):
+    client_id: str
+    secret: str
+
+
+def _basic(authorization: str | None) -> ClientCredentials | None:
     if not authorization or authorization[:6].lower() != "basic ":
         return None
     try:
@@ -144,4 +150,4 @@ def _basic(authorization: str | None) -> tuple[str, str] | None:
     client_id, sep, secret = decoded.partition(":")
     from urllib.parse import unquote_plus
 
-    return (unquote_plus(client_id), unquote_plus(secret)) if sep else None
+    return ClientCredentials(unquote_plus(client_id), unquote_plus(secret)) if sep else None

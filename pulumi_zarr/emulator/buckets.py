@@ -9,6 +9,7 @@ from typing import Any
 
 from zarr.storage import LocalStore
 
+from ..api import models
 from ..errors import StorageError
 from ..preflight.zarr_store import s3_store
 
@@ -27,17 +28,17 @@ def bucket_problem(name: str) -> str | None:
 
 
 def path_problem(path: str) -> str | None:
-    """Why ``path`` is not a safe prefix inside a bucket, or None when it is."""
+    """Why ``path`` is not a safe prefix inside a bucket, or None when it is: the path rule,
+    then what could reach another file on the emulator's own disk."""
+    problem = models.path_problem(path)
+    if problem:
+        return problem
     if "\x00" in path:
         return "must not contain NUL"
     if "\\" in path:
         return "must not contain backslashes"
     if "%" in path:
         return "must not contain percent-encoded characters"
-    if "//" in path:
-        return "must not contain '//'"
-    if any(segment in (".", "..") for segment in path.rstrip("/").split("/")):
-        return "must not contain '.' or '..' segments"
     return None
 
 

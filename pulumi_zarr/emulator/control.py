@@ -12,7 +12,7 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 #: Where the test controls are served over HTTP (not part of the Zarr Import API).
@@ -39,6 +39,10 @@ def check_duration(what: str, value: float, *, zero: bool = True) -> float:
 #: Placeholders a fault's ``body`` may hold, replaced per request: what the service would
 #: echo (the request's Authorization header, its body) and how often the rule has applied.
 BODY_PLACEHOLDERS = ("{{authorization}}", "{{request_body}}", "{{n}}")
+
+
+#: The fields of a :class:`FaultRule` the emulator keeps; whoever adds a rule cannot set them.
+FAULT_COUNTERS = ("id", "seen", "applied")
 
 
 @dataclass
@@ -99,27 +103,9 @@ class FaultRule:
         return self.status is not None or self.body is not None
 
     def public(self) -> dict[str, Any]:
-        return {
-            k: getattr(self, k)
-            for k in (
-                "id",
-                "path",
-                "method",
-                "status",
-                "retry_after_ms",
-                "delay",
-                "drop",
-                "body",
-                "headers",
-                "handle",
-                "repeat",
-                "drip",
-                "reroute",
-                "skip",
-                "times",
-                "applied",
-            )
-        }
+        """The rule as the admin API shows it: its id first, every field but ``seen``."""
+        shown = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "seen"}
+        return {"id": shown.pop("id"), **shown}
 
 
 #: How many requests :meth:`Control.journal` remembers.
@@ -143,7 +129,7 @@ class Control:
 
     # faults
     def add_fault(self, **rule: Any) -> int:
-        fault = FaultRule(**{k: v for k, v in rule.items() if k not in ("id", "seen", "applied")})
+        fault = FaultRule(**{k: v for k, v in rule.items() if k not in FAULT_COUNTERS})
         with self._lock:
             fault.id = self._next_id
             self._next_id += 1

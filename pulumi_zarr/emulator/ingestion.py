@@ -13,7 +13,7 @@ import json
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..api.models import Status
 from ..errors import NoGroup, StorageError
@@ -123,6 +123,18 @@ def _failed(message: str) -> dict[str, Any]:
     return {"status": Status.FAILED.value, "ingestionErrors": message, "arrays": []}
 
 
+class RunWindow(NamedTuple):
+    started_at: float
+    ready_at: float
+
+
+class Outcome(NamedTuple):
+    """The visible status, and the outcome whose fields are shown (None: nothing yet)."""
+
+    status: Status
+    shown: dict[str, Any] | None
+
+
 class Ingestor:
     """Schedules ingestion runs and derives what a collection looks like right now."""
 
@@ -172,20 +184,20 @@ class Ingestor:
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def run_window(self) -> tuple[float, float]:
+    def run_window(self) -> RunWindow:
         """(started_at, ready_at) of a run that starts now: ready exactly ``delay`` later."""
         started = time.time()
-        return started, started + self.delay
+        return RunWindow(started, started + self.delay)
 
-    def outcome(self, row: Row, now: float | None = None) -> tuple[Status, dict[str, Any] | None]:
+    def outcome(self, row: Row, now: float | None = None) -> Outcome:
         """The visible status and the outcome whose fields are shown (None: nothing yet)."""
         now = time.time() if now is None else now
         if row.result is not None and now >= row.ready_at and not self._is_stuck(row.name):
-            return Status(row.result["status"]), row.result
+            return Outcome(Status(row.result["status"]), row.result)
         moment = min(CREATED_MOMENT, self.delay / 4)
         if not row.reingest and now < row.started_at + moment:
-            return Status.CREATED, None
-        return Status.INGESTING, row.previous
+            return Outcome(Status.CREATED, None)
+        return Outcome(Status.INGESTING, row.previous)
 
     def final_at(self, row: Row) -> float | None:
         """When the collection's current run became final (None: not final yet)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, NamedTuple
 
 from starlette.routing import compile_path
 
@@ -78,7 +78,18 @@ async def _swallow(message: dict) -> None:
     return None
 
 
-def _answer(rule: FaultRule, scope: dict, request_body: bytes) -> tuple[int, list, bytes]:
+class _Answer(NamedTuple):
+    status: int
+    headers: list
+    body: bytes
+
+
+class _Buffered(NamedTuple):
+    receive: Any
+    body: bytes
+
+
+def _answer(rule: FaultRule, scope: dict, request_body: bytes) -> _Answer:
     """The fault's own answer: its status, headers and body (placeholders filled in)."""
     status = rule.status or 200
     if rule.body is None:
@@ -101,10 +112,10 @@ def _answer(rule: FaultRule, scope: dict, request_body: bytes) -> tuple[int, lis
     if rule.retry_after_ms is not None:
         headers["retry-after"] = str(int(rule.retry_after_ms))
     headers.update({k.lower(): v for k, v in (rule.headers or {}).items()})
-    return status, [(k.encode(), v.encode()) for k, v in headers.items()], body
+    return _Answer(status, [(k.encode(), v.encode()) for k, v in headers.items()], body)
 
 
-async def _captured(app: Any, scope: dict, receive: Any) -> tuple[int, list, bytes]:
+async def _captured(app: Any, scope: dict, receive: Any) -> _Answer:
     """The service's own answer, held back (to be dripped)."""
     start: dict = {}
     chunks: list[bytes] = []
@@ -117,7 +128,7 @@ async def _captured(app: Any, scope: dict, receive: Any) -> tuple[int, list, byt
 
     await app(scope, receive, capture)
     headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
-    return start.get("status", 500), headers, b"".join(chunks)
+    return _Answer(start.get("status", 500), headers, b"".join(chunks))
 
 
 async def _send(send: Any, status: int, headers: list, body: bytes, rule: FaultRule) -> None:
@@ -141,7 +152,7 @@ async def _send(send: Any, status: int, headers: list, body: bytes, rule: FaultR
     await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
-async def _buffered(receive: Any) -> tuple[Any, bytes]:
+async def _buffered(receive: Any) -> _Buffered:
     """Read the request body now: a ``receive`` that replays it, then defers to the real one;
     and the body."""
     messages = []
@@ -154,7 +165,8 @@ async def _buffered(receive: Any) -> tuple[Any, bytes]:
     async def replay() -> dict:
         return messages.pop(0) if messages else await receive()
 
-    return replay, b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
+    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
+    return _Buffered(replay, body)
 
 
 async def _drop(send: Any) -> None:

@@ -18,7 +18,8 @@ from typing import Any
 import uvicorn
 
 from ..api.endpoints import TOKEN_PATH
-from .app import DEFAULT_CLIENTS, Config, EmulatorApp
+from .app import EmulatorApp
+from .config import DEFAULT_CLIENTS, Config, ServerOptions
 from .control import Control, RemoteControl
 
 LISTENING = "pulumi-zarr emulator listening on "
@@ -70,10 +71,10 @@ class Emulator:
         *,
         clients: dict[str, str] | None = None,
         s3_endpoint: str | None = None,
-        ingest_delay: float = 1.0,
+        ingest_delay: float = Config.ingest_delay,
         state_path: str | Path | None = None,
-        token_ttl: float = 3600.0,
-        host: str = "127.0.0.1",
+        token_ttl: float = Config.token_ttl,
+        host: str = ServerOptions.host,
         port: int = 0,
     ) -> None:
         self.config = Config(
@@ -159,7 +160,7 @@ class EmulatorProcess:
         env: dict[str, str] | None = None,
         startup_timeout: float = 30.0,
     ) -> None:
-        args = ["--host", "127.0.0.1", "--port", "0"]
+        args = ["--host", ServerOptions.host, "--port", "0"]
         if buckets_dir is not None:
             args += ["--buckets", str(buckets_dir)]
         for client_id, secret in (clients or {}).items():

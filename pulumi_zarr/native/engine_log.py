@@ -1,19 +1,8 @@
-"""The engine's log, as the native plugin writes to it.
+"""The engine's log, as the native plugin writes to it (:class:`EngineLog`).
 
 A plugin's own stdout and stderr reach the CLI only with ``--debug``, so the plugin sends its
-lines to the engine's ``Log`` service (the address the engine starts it with), attached to the
-resource of the call being served (:data:`current_urn`), so the CLI shows them on that
-resource's row:
-
-* progress while an ingestion runs is a *status* line (``ephemeral``): shown live on the row
-  (and, in a non-interactive log, printed each time it changes), not repeated in the
-  Diagnostics at the end;
-* a warning, or a line of the HTTP debug switch (``PULUMI_ZARR_DEBUG_HTTP``), is kept and
-  listed in the Diagnostics under the resource.
-
-Without an engine (or when it does not answer) a line goes to stderr instead, and when stderr
-cannot take it either (its reader died with the CLI), the line is lost: a log line never fails
-an operation.
+lines to the engine's ``Log`` service, attached to the resource of the call being served
+(:data:`current_urn`), so the CLI shows them on that resource's row.
 """
 
 from __future__ import annotations
@@ -40,7 +29,16 @@ class Severity(Enum):
 
 
 class EngineLog:
-    """Lines to the engine at ``address`` (``host:port``; None: stderr only)."""
+    """Lines to the engine at ``address`` (``host:port``; None: stderr only).
+
+    Progress while an ingestion runs is a *status* line (``ephemeral``): shown live on the row
+    (and, in a non-interactive log, printed each time it changes), not repeated in the
+    Diagnostics at the end. A warning, or a line of the HTTP debug switch
+    (``PULUMI_ZARR_DEBUG_HTTP``), is kept and listed in the Diagnostics under the resource.
+    Without an engine (or when it does not answer) a line goes to stderr instead, and when
+    stderr cannot take it either (its reader died with the CLI), the line is lost: a log line
+    never fails an operation.
+    """
 
     def __init__(self, address: str | None) -> None:
         self.address = address

@@ -1,12 +1,8 @@
-"""The Pulumi package schema of ``sentinelhub``, generated from the resource's models.
-
-Every property, its type, default, description and whether it is required come from
-:mod:`pulumi_zarr.collection.spec` (pydantic ``Field``s); what a change of an input does comes from
-its :class:`~pulumi_zarr.collection.spec.OnChange`; the config variables from :mod:`.config`. The
-plugin serves this (``GetSchema``); ``schema.json`` next to this module is a committed copy for
-``pulumi package gen-sdk`` and readers (a test fails when it drifts). Regenerate it with::
-
-    python -m pulumi_zarr.native.package_schema > pulumi_zarr/native/schema.json
+"""The Pulumi package schema of ``sentinelhub``, generated from the resource's models: properties,
+types, defaults, descriptions and what a change does from :mod:`pulumi_zarr.collection.spec`, the
+config variables from :mod:`.config`. The plugin serves it (``GetSchema``); ``schema.json`` is a
+committed copy for ``pulumi package gen-sdk`` (a test fails when it drifts). Regenerate it with
+``python -m pulumi_zarr.native.package_schema > pulumi_zarr/native/schema.json``.
 """
 
 from __future__ import annotations

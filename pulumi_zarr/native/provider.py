@@ -1,26 +1,7 @@
 """The native ``sentinelhub`` provider: a thin adapter from the engine's gRPC calls (through
 ``pulumi.provider.experimental``) to :class:`~pulumi_zarr.collection.calls.Operations`, the same
-calls the dynamic provider makes.
-
-What is particular to the plugin, and nothing else:
-
-* property names are camelCase on the wire (:mod:`.names`), values are ``PropertyValue``s
-  (:mod:`.values`), messages name the wire names;
-* the lifecycle blocks (HTTP, ingestion waits): it runs in a pool of :data:`WORKERS` threads,
-  sized for waiting rather than for CPUs, so that many creates wait at once and the event loop
-  stays free to answer every other call, Cancel included;
-* what it logs (progress while waiting, preflight warnings, the lines of the HTTP debug
-  switch) goes to the engine's log service, attached to the resource of the call
-  (:mod:`.engine_log`);
-* preview calls (``preview=True``) change nothing: they answer what the state will look like;
-* import: ``read`` with no state answers the inputs the service stores (name, bucket, path,
-  CRS) and the outputs. The provider's own inputs (``waitForIngestion``,
-  ``ingestionTimeoutSeconds``, ``preflight``, ``reingestTrigger``) cannot be read back and take
-  their defaults: a program that imports with other values shows them as a diff (README:
-  "Native provider", Import);
-* a state the dynamic resource wrote (snake_case names, ``__provider``), reached through the
-  alias the typed class and the schema declare, diffs as an update that rewrites the state
-  and changes nothing on the service.
+calls the dynamic provider makes. What is particular to the plugin is listed on
+:class:`NativeProvider`.
 """
 
 from __future__ import annotations
@@ -58,7 +39,7 @@ from pulumi.runtime.rpc import UNKNOWN
 from ..collection.calls import Operations
 from ..collection.spec import OUTPUT_FIELDS, SERVICE_FIELDS, OnChange, on_change
 from ..dynamic.property_bags import PROVIDER_KEY
-from ..errors import PulumiZarrError
+from ..errors import PulumiZarrError, no_collection
 from .config import marked_secret, stack_config
 from .engine_log import EngineLog, current_urn
 from .names import TOKEN, is_wire_name, wire_name, wire_text
@@ -103,7 +84,25 @@ def _detailed(
 
 
 class NativeProvider(Provider):
-    """Serves ``sentinelhub:index:ZarrCollection`` (see the module's docstring)."""
+    """Serves ``sentinelhub:index:ZarrCollection``. What is particular to the plugin:
+
+    * property names are camelCase on the wire (:mod:`.names`), values are ``PropertyValue``s
+      (:mod:`.values`), messages name the wire names;
+    * the lifecycle blocks (HTTP, ingestion waits): it runs in a pool of :data:`WORKERS`
+      threads, sized for waiting rather than for CPUs, so that many creates wait at once and
+      the event loop stays free to answer every other call, Cancel included;
+    * what it logs (progress while waiting, preflight warnings, the lines of the HTTP debug
+      switch) goes to the engine's log service, on the resource of the call (:mod:`.engine_log`);
+    * preview calls (``preview=True``) change nothing: they answer what the state will look like;
+    * import: ``read`` with no state answers the inputs the service stores (name, bucket, path,
+      CRS) and the outputs. The provider's own inputs (``waitForIngestion``,
+      ``ingestionTimeoutSeconds``, ``preflight``, ``reingestTrigger``) cannot be read back and
+      take their defaults: a program that imports with other values shows them as a diff
+      (README: "Native provider", Import);
+    * a state the dynamic resource wrote (snake_case names, ``__provider``), reached through the
+      alias the typed class and the schema declare, diffs as an update that rewrites the state
+      and changes nothing on the service.
+    """
 
     def __init__(self, workers: int = WORKERS, log: EngineLog | None = None) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sentinelhub")
@@ -193,8 +192,7 @@ class NativeProvider(Provider):
         if found is None:
             if importing:  # an empty answer would import an empty resource
                 raise PulumiZarrError(
-                    f"collection {request.resource_id!r} does not exist (for the configured "
-                    "client), so there is nothing to import"
+                    f"{no_collection(request.resource_id)}, so there is nothing to import"
                 )
             return ReadResponse("")  # gone: the engine drops it from the state
         inputs, state = found

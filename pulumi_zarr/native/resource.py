@@ -1,12 +1,9 @@
 """``NativeZarrCollection``: the typed Python class of ``sentinelhub:index:ZarrCollection``.
 
-The same typed arguments (:class:`~pulumi_zarr.ZarrCollectionArgs`, or keywords typed by
-:class:`~pulumi_zarr.dynamic.resource.ZarrCollectionArgsDict`) and typed outputs
-(:class:`~pulumi_zarr.dynamic.resource.ZarrCollectionBase`, snake_case) as the dynamic
-:class:`~pulumi_zarr.ZarrCollection`, served by the ``pulumi-resource-sentinelhub`` plugin
-instead of the dynamic provider host. Names are translated to the wire's camelCase on the way
-out and back. Every instance carries an alias to the dynamic resource's type, so a stack moves
-from one class to the other without recreating its collections.
+The same typed arguments and outputs as the dynamic :class:`~pulumi_zarr.ZarrCollection`
+(:class:`~pulumi_zarr.dynamic.resource.ZarrCollectionBase`), served by the plugin instead of the
+dynamic provider host. Every instance carries an alias to the dynamic resource's type, so a
+stack moves from one class to the other without recreating its collections.
 """
 
 from __future__ import annotations

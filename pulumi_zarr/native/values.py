@@ -10,7 +10,7 @@ be marshalled in SDK 3.272). ``null`` is an unset property.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.runtime import rpc
@@ -31,7 +31,13 @@ def plain(value: PropertyValue) -> Any:
     return inner
 
 
-def from_wire(props: Mapping[str, PropertyValue]) -> tuple[dict[str, Any], set[str]]:
+class Plain(NamedTuple):
+    values: dict[str, Any]
+    #: the names of the properties that held a secret
+    secret: set[str]
+
+
+def from_wire(props: Mapping[str, PropertyValue]) -> Plain:
     """Plain values by field name (nulls and a dynamic state's ``__provider`` left out), and the
     names of the properties that held a secret."""
     values: dict[str, Any] = {}
@@ -45,7 +51,7 @@ def from_wire(props: Mapping[str, PropertyValue]) -> tuple[dict[str, Any], set[s
         unwrapped = plain(value)
         if unwrapped is not None:
             values[name] = unwrapped
-    return values, secret
+    return Plain(values, secret)
 
 
 def property_value(value: Any, secret: bool = False) -> PropertyValue:

@@ -13,14 +13,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ..crs import ZARR_EPSG_CODES, ZARR_EPSG_TEXT, epsg_of
 
-ALLOWED_DTYPES = ("u4", "i4", "i8", "f4", "f8")
-_ALLOWED_TEXT = ", ".join(ALLOWED_DTYPES)
 MAX_SPATIAL_CHUNK = 3072
 MAX_TIME_CHUNK = 50
 METERS_PER_DEGREE = 111319.49
@@ -93,6 +91,9 @@ BAND_FORMATS = {
     "f4": (32, "FLOAT"),
     "f8": (32, "FLOAT"),
 }
+#: The dtypes Zarr ingests: those with a band format.
+ALLOWED_DTYPES = tuple(BAND_FORMATS)
+_ALLOWED_TEXT = ", ".join(ALLOWED_DTYPES)
 _POLE_3035 = (4321000.0, 7358000.0)
 _UTM_NORTH_POLE_Y = 9997964.94
 _UTM_SOUTH_POLE_Y = 2035.06
@@ -119,12 +120,15 @@ class Violation:
     array: str | None = None
     allowed: str | None = None
     fails: bool = True
+    #: whether the service's message names what is allowed after the problem
+    names_allowed: bool = False
 
     @property
     def message(self) -> str:
         """The service's ``ingestionErrors`` text: a problem failing the whole ingestion names
         its rule."""
-        return f"{self.problem} (rule {self.rule})" if self.fails else self.problem
+        text = f"{self.problem} ({self.allowed})" if self.names_allowed else self.problem
+        return f"{text} (rule {self.rule})" if self.fails else text
 
     def __str__(self) -> str:
         return self.message
@@ -245,18 +249,34 @@ def _attrs(node: Any) -> dict[str, Any]:
     return dict(node.attrs)
 
 
-def _dtype_problem(what: str, array: Any) -> str | None:
+def _dtype_violation(what: str, name: str, array: Any, *, fails: bool) -> Violation | None:
     if dtype_code(array.dtype) in ALLOWED_DTYPES:
         return None
-    return f"{what}: dtype {array.dtype.name} not allowed ({_ALLOWED_TEXT})"
+    problem = f"{what}: dtype {array.dtype.name} not allowed"
+    return Violation("5", problem, name, _ALLOWED_TEXT, fails, names_allowed=True)
 
 
-def _step_check(name: str, values: np.ndarray) -> tuple[float | None, Violation | None]:
-    """(signed step, violation) of an equidistant coordinate array (rule 9)."""
+class _Step(NamedTuple):
+    step: float | None  #: signed; None when the values give none
+    violation: Violation | None
 
-    def bad(problem: str) -> tuple[None, Violation]:
+
+class _Coordinates(NamedTuple):
+    grid: _Grid
+    problems: list[Violation]
+
+
+class _ExtentFound(NamedTuple):
+    extent: _Extent | None  #: None when the spatial coordinates can't give one
+    problems: list[Violation]
+
+
+def _step_check(name: str, values: np.ndarray) -> _Step:
+    """The signed step and the violation of an equidistant coordinate array (rule 9)."""
+
+    def bad(problem: str) -> _Step:
         allowed = "at least 2 finite, equidistant values"
-        return None, Violation("9", f"coordinate array '{name}': {problem}", name, allowed)
+        return _Step(None, Violation("9", f"coordinate array '{name}': {problem}", name, allowed))
 
     if values.size < 2:
         return bad("needs at least 2 values to define the pixel size")
@@ -273,7 +293,7 @@ def _step_check(name: str, values: np.ndarray) -> tuple[float | None, Violation 
     worst = float(np.max(np.abs(np.diff(values) - step)))
     if worst > tolerance:
         return bad(f"values are not equidistant: steps vary by up to {worst:.6g} around {step:.6g}")
-    return float(step), None
+    return _Step(float(step), None)
 
 
 def _pole_error(epsg: int, xmin: float, xmax: float, ymin: float, ymax: float) -> Violation | None:
@@ -349,7 +369,7 @@ def _crs_problems(crs: str) -> list[Violation]:
     return []
 
 
-def _coordinates(arrays: dict[str, Any]) -> tuple[_Grid, list[Violation]]:
+def _coordinates(arrays: dict[str, Any]) -> _Coordinates:
     """The grid the coordinate arrays define (rules 3, 5, 7a), and what is wrong with them."""
     problems: list[Violation] = []
     grid = _Grid(has_time="time" in arrays)
@@ -374,9 +394,9 @@ def _coordinates(arrays: dict[str, Any]) -> tuple[_Grid, list[Violation]]:
         if array.ndim != 1:
             problem = f"coordinate array '{name}': has {array.ndim} dimensions"
             problems.append(Violation("3", problem, name, "1 dimension"))
-        dtype = _dtype_problem(f"coordinate array '{name}'", array)
+        dtype = _dtype_violation(f"coordinate array '{name}'", name, array, fails=True)
         if dtype:
-            problems.append(Violation("5", dtype, name, _ALLOWED_TEXT))
+            problems.append(dtype)
     if grid.x and grid.y:
         grid.nx, grid.ny = _length(arrays[grid.x]), _length(arrays[grid.y])
     if grid.has_time:
@@ -388,24 +408,22 @@ def _coordinates(arrays: dict[str, Any]) -> tuple[_Grid, list[Violation]]:
                 f"got {units!r}"
             )
             problems.append(Violation("7a", problem, "time", _TIME_UNITS_TEXT))
-    return grid, problems
+    return _Coordinates(grid, problems)
 
 
-def _extent(
-    arrays: dict[str, Any], grid: _Grid, epsg: int | None
-) -> tuple[_Extent | None, list[Violation]]:
+def _extent(arrays: dict[str, Any], grid: _Grid, epsg: int | None) -> _ExtentFound:
     """The extent of the data (rules 8, 9); None when the spatial coordinates can't give one."""
     if grid.x is None or grid.y is None or grid.nx is None or grid.ny is None:
-        return None, []
+        return _ExtentFound(None, [])
     if any(arrays[name].dtype.kind not in "iuf" for name in (grid.x, grid.y)):
-        return None, []  # not numbers: rule 5 says so already
+        return _ExtentFound(None, [])  # not numbers: rule 5 says so already
     xs = np.asarray(arrays[grid.x][:])
     ys = np.asarray(arrays[grid.y][:])
     dx, err_x = _step_check(grid.x, xs)
     dy, err_y = _step_check(grid.y, ys)
     problems = [e for e in (err_x, err_y) if e]
     if dx is None or dy is None:
-        return None, problems
+        return _ExtentFound(None, problems)
     extent = _Extent(
         float(xs.min()) - abs(dx) / 2,
         float(xs.max()) + abs(dx) / 2,
@@ -417,7 +435,7 @@ def _extent(
     if epsg is not None:
         pole = _pole_error(epsg, extent.xmin, extent.xmax, extent.ymin, extent.ymax)
         problems += [pole] if pole else []
-    return extent, problems
+    return _ExtentFound(extent, problems)
 
 
 def inspect_group(group: Any, crs: str) -> Inspection:
@@ -512,9 +530,9 @@ def _array_problems(name: str, array: Any, grid: _Grid) -> list[Violation]:
             *problems,
             skip("3", "3-D data needs a 'time' coordinate array", "a 'time' coordinate array"),
         ]
-    dtype = _dtype_problem(f"array '{name}'", array)
+    dtype = _dtype_violation(f"array '{name}'", name, array, fails=False)
     if dtype:
-        problems.append(Violation("5", dtype, name, _ALLOWED_TEXT, fails=False))
+        problems.append(dtype)
     if array.order != "C":
         problems.append(skip("4", f"order {array.order!r} not allowed", "'C'"))
     if grid.x and grid.y:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import NoGroup, PreflightUnavailable, StorageError
 
@@ -52,12 +52,17 @@ def close_store(store: Any) -> None:
             sync(client.__aexit__(None, None, None))
 
 
-def split_s3(location: str) -> tuple[str, str]:
+class S3Location(NamedTuple):
+    bucket: str
+    prefix: str
+
+
+def split_s3(location: str) -> S3Location:
     """``s3://bucket/prefix/`` → (bucket, prefix)."""
     bucket, _, path = location.removeprefix("s3://").partition("/")
     if not bucket:
         raise StorageError(f"{location!r} names no bucket: use s3://bucket/prefix/")
-    return bucket, path
+    return S3Location(bucket, path)
 
 
 def open_location(location: str, s3_endpoint: str | None = None) -> Any:

@@ -1,32 +1,7 @@
-"""Play the Pulumi engine against the SDK's own dynamic provider host, over gRPC.
-
-``python -m pulumi.dynamic`` is the process the engine starts for dynamic resources
-(plugin ``pulumi-resource-pulumi-python``). :class:`ProviderHost` starts it, reads its port,
-and makes the engine's calls with properties serialized the way the engine does it:
-
-* every resource call carries ``__provider`` (the dill/base64 string the program stored;
-  by default ``serialize_provider(ZarrCollectionProvider())``);
-* ``Configure`` gets the stack config keyed ``namespace:key``; secret values may be passed
-  wrapped (:func:`secret`) and stay wrapped on the wire (the engine marshals config with
-  ``KeepSecrets``; the host unwraps them);
-* for the resource calls the engine keeps secrets only if the provider's ConfigureResponse
-  said ``acceptSecrets``. The dynamic host says False, so by default (``secrets="engine"``)
-  wrapped secrets are sent as plain values, as the CLI does. ``secrets="keep"`` sends them
-  wrapped (``{SIG: SECRET_SIG, "value": v}``) regardless, to check the provider copes;
-* preview unknowns: pass :data:`UNKNOWN` (or ``pulumi.output.Unknown()``); the wire carries the
-  ``rpc.UNKNOWN`` sentinel. Responses are deserialized keeping unknowns
-  (``pulumi.output.Unknown`` instances) and secrets (wrapped dicts), as the engine would.
-
-Failed calls raise :class:`ProviderError` with the host's error text (a traceback whose
-tail is the exception line). Plain dicts in, plain dicts out; ``__provider`` is added to
-what is sent and removed from what is returned (it is always the string sent).
-
-:meth:`ProviderHost.native` drives the native plugin (``pulumi-resource-sentinelhub``) the same
-way: no ``__provider``; Configure's arguments keyed by variable name (``clientId``), as the
-engine sends a native provider its inputs; resource calls carry a real URN (the plugin reads the
-type from it) and, since the plugin accepts secrets, keep them wrapped. The plugin is started
-with the address of an :class:`EngineLogRecorder`, the engine's ``Log`` service, which keeps
-every line the plugin logs (``host.engine.lines``).
+"""Play the Pulumi engine against a provider over gRPC: :class:`ProviderHost` starts the SDK's
+dynamic provider host (``python -m pulumi.dynamic``, the process the engine starts for dynamic
+resources) or the native plugin (:meth:`ProviderHost.native`) and makes the engine's calls with
+properties serialized the way the engine does. Plain dicts in, plain dicts out.
 """
 
 from __future__ import annotations
@@ -46,7 +21,7 @@ import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import grpc
 from google.protobuf import empty_pb2
@@ -112,8 +87,29 @@ _FRAME = re.compile(r"^\s*File \".*\", line \d+")
 _EXC_HEAD = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)(?::\s?(?P<msg>.*))?$")
 
 
-def exception_text(details: str) -> tuple[str, str]:
-    """(exception type, full message) of the *final* exception of a Python traceback.
+class ExceptionText(NamedTuple):
+    type: str  #: "" when the text is not a traceback
+    message: str
+
+
+class Checked(NamedTuple):
+    inputs: dict[str, Any]
+    failures: list[tuple[str, str]]  #: (property, reason)
+
+
+class Created(NamedTuple):
+    id: str
+    outputs: dict[str, Any]
+
+
+class ReadResult(NamedTuple):
+    id: str  #: "" when the resource is gone
+    outputs: dict[str, Any]
+    inputs: dict[str, Any] | None  #: None: the provider returned none
+
+
+def exception_text(details: str) -> ExceptionText:
+    """The exception type and full message of the *final* exception of a Python traceback.
 
     Handles multi-line messages (everything after the last frame's source lines) and
     chained exceptions. A text that is not a traceback is returned whole as the message.
@@ -121,19 +117,19 @@ def exception_text(details: str) -> tuple[str, str]:
     lines = details.rstrip().splitlines()
     last_frame = max((i for i, line in enumerate(lines) if _FRAME.match(line)), default=None)
     if last_frame is None:
-        return "", details.strip()
+        return ExceptionText("", details.strip())
     i = last_frame + 1
     # source line(s) of the frame and the ~~~^^^ markers are indented under it
     while i < len(lines) and (lines[i].startswith("    ") or not lines[i].strip()):
         i += 1
     tail = lines[i:]
     if not tail:
-        return "", final_line(details)
+        return ExceptionText("", final_line(details))
     head = _EXC_HEAD.match(tail[0])
     if not head:
-        return "", "\n".join(tail).strip()
+        return ExceptionText("", "\n".join(tail).strip())
     message = "\n".join([head.group("msg") or "", *tail[1:]]).strip()
-    return head.group("type"), message
+    return ExceptionText(head.group("type"), message)
 
 
 class ProviderError(Exception):
@@ -237,6 +233,32 @@ class ProviderHost:
     variables of the test process are *not* inherited unless ``inherit_sh_env``. The child
     imports what this process can (its ``sys.path`` becomes the child's ``PYTHONPATH``), as a
     program's provider classes must be importable by the host the engine starts.
+
+    The calls are made as the engine makes them:
+
+    * every resource call carries ``__provider`` (the dill/base64 string the program stored;
+      by default ``serialize_provider(ZarrCollectionProvider())``); it is added to what is
+      sent and removed from what is returned (it is always the string sent);
+    * ``Configure`` gets the stack config keyed ``namespace:key``; secret values may be passed
+      wrapped (:func:`secret`) and stay wrapped on the wire (the engine marshals config with
+      ``KeepSecrets``; the host unwraps them);
+    * for the resource calls the engine keeps secrets only if the provider's ConfigureResponse
+      said ``acceptSecrets``. The dynamic host says False, so by default (``secrets="engine"``)
+      wrapped secrets are sent as plain values, as the CLI does. ``secrets="keep"`` sends them
+      wrapped (``{SIG: SECRET_SIG, "value": v}``) regardless, to check the provider copes;
+    * preview unknowns: pass :data:`UNKNOWN` (or ``pulumi.output.Unknown()``); the wire carries
+      the ``rpc.UNKNOWN`` sentinel. Responses are deserialized keeping unknowns
+      (``pulumi.output.Unknown`` instances) and secrets (wrapped dicts), as the engine would.
+
+    Failed calls raise :class:`ProviderError` with the host's error text (a traceback whose
+    tail is the exception line).
+
+    :meth:`native` drives the native plugin (``pulumi-resource-sentinelhub``) the same way: no
+    ``__provider``; Configure's arguments keyed by variable name (``clientId``), as the engine
+    sends a native provider its inputs; resource calls carry a real URN (the plugin reads the
+    type from it) and, since the plugin accepts secrets, keep them wrapped. The plugin is
+    started with the address of an :class:`EngineLogRecorder`, the engine's ``Log`` service,
+    which keeps every line the plugin logs (``host.engine.lines``).
     """
 
     def __init__(
@@ -424,7 +446,7 @@ class ProviderHost:
 
     def check(
         self, olds: dict[str, Any], news: dict[str, Any], *, urn: str | None = None
-    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    ) -> Checked:
         """Check(olds = old inputs or {}, news = the program's inputs) → (inputs, failures)."""
         response = self._call(
             "Check",
@@ -435,7 +457,7 @@ class ProviderHost:
             ),
         )
         failures = [(f.property, f.reason) for f in response.failures]
-        return self._result(response.inputs), failures
+        return Checked(self._result(response.inputs), failures)
 
     def diff(
         self, id_: str, olds: dict[str, Any], news: dict[str, Any], *, urn: str | None = None
@@ -457,13 +479,13 @@ class ProviderHost:
 
     def create(
         self, props: dict[str, Any], *, urn: str | None = None, preview: bool = False
-    ) -> tuple[str, dict[str, Any]]:
+    ) -> Created:
         """Create(checked inputs) → (id, outputs)."""
         request = provider_pb2.CreateRequest(
             urn=urn or self.urn, properties=self._props(props), preview=preview
         )
         response = self._call("Create", request)
-        return response.id, self._result(response.properties)
+        return Created(response.id, self._result(response.properties))
 
     def read(
         self,
@@ -472,7 +494,7 @@ class ProviderHost:
         inputs: dict[str, Any] | None = None,
         *,
         urn: str | None = None,
-    ) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
+    ) -> ReadResult:
         """Read(id, properties = old outputs, or {} for import/get; inputs) →
         (id or "" when gone, outputs, inputs the provider returned or None).
 
@@ -487,7 +509,7 @@ class ProviderHost:
             request.inputs.CopyFrom(self._props(inputs))
         response = self._call("Read", request)
         new_inputs = self._result(response.inputs) if response.HasField("inputs") else None
-        return response.id, self._result(response.properties), new_inputs
+        return ReadResult(response.id, self._result(response.properties), new_inputs)
 
     def update(
         self,

@@ -1,28 +1,9 @@
 """Run Pulumi programs under mocks, with dynamic resources forwarded to a real provider host.
 
-``pulumi.runtime.set_mocks`` replaces the engine's resource monitor. Our :class:`EngineMocks`
-forwards every registration of a dynamic resource (type ``pulumi-python:dynamic…``) to a
-:class:`~pulumi_zarr.testing.engine.ProviderHost`, making the engine's calls, and keeps a
-:class:`StackState` (name → id, inputs, outputs) between runs, so one test can play:
-
-* ``up`` of a new program: Check → Create per resource;
-* ``up`` again: Check → Diff → nothing (DIFF_NONE) / Update / replacement (Create new, Delete
-  old at the end of the run, as the engine does with create-before-delete; delete first when
-  the provider asks ``delete_before_replace``); resources the program no longer declares
-  are deleted;
-* ``import_``: Read(id) with no inputs and no state, as the real engine sends it; the dynamic
-  host cannot find its provider then and fails (`KeyError: '__provider'`), as with the real
-  CLI (tests/e2e/test_import.py);
-* ``Resource.get``: Read(id, {}, inputs) only (not managed, never deleted);
-* :func:`refresh`: Read(id, outputs, inputs) for each; gone ones are dropped;
-* :func:`destroy`: Delete for every resource in the state.
-
-Resource options (``protect``, ``ignore_changes``…) are the engine's: they are not played
-here; tests/e2e/test_resource_options.py shows them through the real CLI.
-
-Config keys are ``namespace:key``; a key without namespace gets the project's (from the
-program's ``Pulumi.yaml``). Every key reaches both the program (``pulumi.Config``) and the
-host's ``Configure``. Values wrapped with :func:`pulumi_zarr.testing.engine.secret` are secret.
+``pulumi.runtime.set_mocks`` replaces the engine's resource monitor; :class:`EngineMocks`
+forwards every registration of a dynamic resource to a
+:class:`~pulumi_zarr.testing.engine.ProviderHost` and keeps a :class:`StackState` between runs,
+so one test can play ``up``, ``import``, ``Resource.get``, :func:`refresh` and :func:`destroy`.
 """
 
 from __future__ import annotations
@@ -36,7 +17,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pulumi
 from pulumi.runtime import config as runtime_config
@@ -45,6 +26,7 @@ from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from ..errors import no_collection
 from .engine import PROVIDER_KEY, Diff, ProviderError, ProviderHost, strip_secrets
 
 DYNAMIC_PREFIX = "pulumi-python:dynamic"
@@ -114,8 +96,13 @@ def project_config_defaults(program: Path, project: str) -> dict[str, Any]:
     return defaults
 
 
-def _full_config(config: dict[str, Any], project: str) -> tuple[dict[str, Any], list[str]]:
-    """(config keyed ``ns:key``, values possibly wrapped as secrets; the secret keys)."""
+class _FullConfig(NamedTuple):
+    config: dict[str, Any]  #: keyed ``ns:key``, values possibly wrapped as secrets
+    secret_keys: list[str]
+
+
+def _full_config(config: dict[str, Any], project: str) -> _FullConfig:
+    """The config keyed ``ns:key`` and its secret keys."""
     full: dict[str, Any] = {}
     secret_keys = []
     for key, value in config.items():
@@ -123,11 +110,34 @@ def _full_config(config: dict[str, Any], project: str) -> tuple[dict[str, Any], 
         if rpc.is_rpc_secret(value):
             secret_keys.append(name)
         full[name] = value
-    return full, secret_keys
+    return _FullConfig(full, secret_keys)
 
 
 class EngineMocks(pulumi.runtime.Mocks):
-    """Mocks that play the engine: dynamic resources go to the provider host."""
+    """Mocks that play the engine: dynamic resources (type ``pulumi-python:dynamic…``) go to
+    the provider host, making the engine's calls; :class:`StackState` (name → id, inputs,
+    outputs) is kept between runs:
+
+    * ``up`` of a new program: Check → Create per resource;
+    * ``up`` again: Check → Diff → nothing (DIFF_NONE) / Update / replacement (Create new,
+      Delete old at the end of the run, as the engine does with create-before-delete; delete
+      first when the provider asks ``delete_before_replace``); resources the program no longer
+      declares are deleted;
+    * ``import_``: Read(id) with no inputs and no state, as the real engine sends it; the
+      dynamic host cannot find its provider then and fails (`KeyError: '__provider'`), as with
+      the real CLI (tests/e2e/test_import.py);
+    * ``Resource.get``: Read(id, {}, inputs) only (not managed, never deleted);
+    * :func:`refresh`: Read(id, outputs, inputs) for each; gone ones are dropped;
+    * :func:`destroy`: Delete for every resource in the state.
+
+    Resource options (``protect``, ``ignore_changes``…) are the engine's: they are not played
+    here; tests/e2e/test_resource_options.py shows them through the real CLI.
+
+    Config keys are ``namespace:key``; a key without namespace gets the project's (from the
+    program's ``Pulumi.yaml``). Every key reaches both the program (``pulumi.Config``) and the
+    host's ``Configure``. Values wrapped with :func:`pulumi_zarr.testing.engine.secret` are
+    secret.
+    """
 
     def __init__(self, state: StackState, host: ProviderHost) -> None:
         self.state = state
@@ -176,7 +186,7 @@ class EngineMocks(pulumi.runtime.Mocks):
         if args.custom is None:  # Resource.get → ReadResource: read only, not managed
             new_id, outs, _ = host.read(args.resource_id or "", {}, inputs=news, urn=name)
             if not new_id:
-                raise DeploymentError(f"{name}: resource {args.resource_id!r} does not exist")
+                raise DeploymentError(f"{name}: {no_collection(args.resource_id or '')}")
             with self._lock:
                 self.state.step("read", name)
             return ResourceState(name, typ, new_id, news, self._with_provider(outs, news))

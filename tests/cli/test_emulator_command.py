@@ -16,7 +16,7 @@ import pytest
 from cli.helpers import command, run_command
 from pulumi_zarr import cli
 from pulumi_zarr.emulator import __main__ as emulator_main
-from pulumi_zarr.emulator.app import Config
+from pulumi_zarr.emulator.config import SERVER_FIELDS, Config, ServerOptions
 from pulumi_zarr.emulator.server import EmulatorProcess
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -43,7 +43,7 @@ def settings(args: Any) -> dict[str, Any]:
     """What a parse means to the emulator: its Config and the server's options."""
     return {
         **emulator_main.config_values(args),
-        **{k: getattr(args, k) for k in ("host", "port", "log_level")},
+        **{k: getattr(args, k) for k in SERVER_FIELDS},
     }
 
 
@@ -79,6 +79,8 @@ def test_the_options_cover_the_emulator_config_with_its_defaults():
     assert set(emulator_main.CONFIG_FIELDS) == set(fields)
     parsed = emulator_main.config_values(emulator_main.parser().parse_args(["--buckets", "."]))
     assert {**parsed, "buckets_dir": None} == dataclasses.asdict(Config())
+    args = emulator_main.parser().parse_args(["--buckets", "."])
+    assert ServerOptions(**{k: getattr(args, k) for k in SERVER_FIELDS}) == ServerOptions()
 
 
 def test_the_readme_names_every_option():

@@ -10,7 +10,7 @@ import pytest
 
 from pulumi_zarr.api import _auth
 from pulumi_zarr.api.client import ZarrClient
-from pulumi_zarr.api.endpoints import CURRENT_PREFIX, LEGACY_PREFIX
+from pulumi_zarr.api.endpoints import ALTERNATE_API_PREFIX, DEFAULT_API_PREFIX
 from pulumi_zarr.api.models import CollectionCreate, Status
 from pulumi_zarr.api.settings import Settings
 from pulumi_zarr.errors import (
@@ -35,7 +35,7 @@ def wait_final(client: ZarrClient, collection_id: str, timeout: float = 10.0):
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize("prefix", [LEGACY_PREFIX, CURRENT_PREFIX])
+@pytest.mark.parametrize("prefix", [DEFAULT_API_PREFIX, ALTERNATE_API_PREFIX])
 def test_every_operation(emulator, settings_for, cube_spec, prefix):
     client = ZarrClient(settings_for(api_prefix=prefix))
     created = client.create(cube_spec)

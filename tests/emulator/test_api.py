@@ -7,6 +7,7 @@ import time
 import pytest
 import requests
 
+from pulumi_zarr.emulator.app import READ_ONLY_FIELDS
 from pulumi_zarr.emulator.samples import extend_time
 
 from .helpers import CRS_4326, PREFIXES, all_pages, create, get, spec, wait_final
@@ -332,3 +333,20 @@ def test_unauthorised_requests(emulator):
 
 def test_crs_placeholder_constant_is_the_seed_value():
     assert CRS_4326.endswith("/EPSG/0/4326")
+
+
+def test_read_only_fields_are_what_the_service_fills_in():
+    """Derived from the wire models: a collection's fields that a create body has not."""
+    assert {
+        "id",
+        "accountId",
+        "userId",
+        "created",
+        "status",
+        "ingestionErrors",
+        "envelope",
+        "width",
+        "height",
+        "zattrs",
+        "additionalData",
+    } == READ_ONLY_FIELDS

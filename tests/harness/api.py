@@ -10,7 +10,8 @@ from typing import Any
 
 import requests
 
-LEGACY_PREFIX = "/api/v1/zarr"
+#: The client's default prefix, written out: this harness does not import the product.
+DEFAULT_API_PREFIX = "/api/v1/zarr"
 
 
 class ZarrApi:
@@ -20,7 +21,7 @@ class ZarrApi:
         token_url: str,
         client_id: str,
         client_secret: str,
-        prefix: str = LEGACY_PREFIX,
+        prefix: str = DEFAULT_API_PREFIX,
     ) -> None:
         self.url = base_url.rstrip("/") + prefix + "/collections"
         # A plain client-credentials POST, independent of the product's OAuth code.

@@ -32,6 +32,7 @@ from pulumi.output import Unknown
 import pulumi_zarr
 from pulumi_zarr.collection.spec import DEFAULTS
 from pulumi_zarr.emulator.server import Emulator
+from pulumi_zarr.errors import no_collection
 from pulumi_zarr.native.names import field_name, wire_name
 from pulumi_zarr.testing.engine import UNKNOWN, ProviderError, ProviderHost, secret
 
@@ -215,10 +216,7 @@ def test_import_of_a_missing_collection_says_so(native):
     missing = "0ad1f1f5-0000-4000-8000-000000000000"
     with pytest.raises(ProviderError) as info:
         native.read(missing, {}, None)
-    assert (
-        f"collection '{missing}' does not exist (for the configured client), so there is "
-        "nothing to import"
-    ) in info.value.details
+    assert f"{no_collection(missing)}, so there is nothing to import" in info.value.details
 
 
 # -- Diff and Update ---------------------------------------------------------------------------

@@ -76,7 +76,9 @@ def test_array_level_violation(tmp_path, case):
     assert violation.rule == SKIP_RULES[case] and violation.array and violation.allowed
     assert violation.array in violation.message
     assert report.arrays == ["B1", "B2"]
-    assert f"rule {violation.rule}: {violation.message}" in report.text()
+    assert f"rule {violation.rule}: {violation.problem}" in report.text()
+    if violation.rule == "5":  # the list of dtypes is said once
+        assert report.text().count(violation.allowed) == 1
 
 
 @pytest.mark.parametrize(("case", "crs", "knobs", "message"), CRS_CASES)

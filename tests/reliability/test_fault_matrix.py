@@ -443,7 +443,7 @@ IMPORTS = [
         "no such collection",
         {"import_id": "00000000-0000-4000-8000-000000000000"},
         "error",
-        ("no such",),
+        ("does not exist",),
     ),
     (
         "GET answers another collection",

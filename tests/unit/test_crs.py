@@ -6,7 +6,15 @@ import re
 
 import pytest
 
-from pulumi_zarr.crs import CRS84, ZARR_EPSG_CODES, ZARR_EPSG_TEXT, crs_url, epsg_code, epsg_of
+from pulumi_zarr.crs import (
+    CRS84,
+    ZARR_EPSG_CODES,
+    ZARR_EPSG_TEXT,
+    codes_text,
+    crs_url,
+    epsg_code,
+    epsg_of,
+)
 
 
 def test_the_text_names_exactly_the_codes():
@@ -14,6 +22,21 @@ def test_the_text_names_exactly_the_codes():
     for first, last in re.findall(r"(\d+)(?:-(\d+))?", ZARR_EPSG_TEXT):
         named.update(range(int(first), int(last or first) + 1))
     assert named == ZARR_EPSG_CODES
+    assert ZARR_EPSG_TEXT == "3035, 3857, 4326, 32601-32660 or 32701-32760"
+
+
+@pytest.mark.parametrize(
+    ("codes", "text"),
+    [
+        ([7], "7"),
+        ([3, 1], "1 or 3"),
+        ([2, 1], "1-2"),
+        ([5, 1, 2, 3], "1-3 or 5"),
+        ([1, 3, 4, 9], "1, 3-4 or 9"),
+    ],
+)
+def test_codes_text_collapses_runs(codes, text):
+    assert codes_text(codes) == text
 
 
 @pytest.mark.parametrize(
