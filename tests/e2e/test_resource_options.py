@@ -25,61 +25,51 @@ def test_protect_refuses_destroy_until_unprotected(stack_factory, api):
     assert collections_named(api, name) == []
 
 
-def test_retain_on_delete_keeps_the_collection_on_destroy(stack_factory, api):
-    name = unique("retain")
-    stack = stack_factory()
-    stack.collections({"cube": spec(name, options={"retain_on_delete": True})})
-    stack.up()
-    [held] = collections_named(api, name)
-    stack.destroy()
-    assert stack.resources() == []
-    assert api.get(held["id"])["name"] == name  # still on the service, outside Pulumi now
-    api.delete(held["id"])
+def test_retain_ignore_replace_on_changes_and_delete_before_replace(stack_factory, emu, api):
+    """Four options on four collections of one stack, one `up` of changes, one destroy.
 
-
-def test_ignore_changes_on_name_leaves_the_collection_as_it_is(stack_factory, emu, api):
-    name = unique("ignore")
+    * ``ignore_changes=["name"]``: a rename in the program leaves the collection as it is;
+    * ``replace_on_changes=["name"]``: no effect on the dynamic resource, whose host answers
+      Diff without the changed property names, so a rename stays a rename (recorded so that the
+      README's table stays true: it fails if an engine or SDK fixes it);
+    * ``delete_before_replace``: a path change deletes the old collection before the POST;
+    * ``retain_on_delete``: destroy leaves the collection on the service, outside Pulumi.
+    """
+    names = {key: unique(key) for key in ("retain", "ignore", "roc", "dbr")}
+    options = {
+        "retain": {"retain_on_delete": True},
+        "ignore": {"ignore_changes": ["name"]},
+        "roc": {"replace_on_changes": ["name"]},
+        "dbr": {"delete_before_replace": True},
+    }
     stack = stack_factory()
-    stack.collections({"cube": spec(name, options={"ignore_changes": ["name"]})})
+    stack.collections({k: spec(names[k], options=options[k]) for k in names})
     stack.up()
-    stack.collections({"cube": spec(name + " new", options={"ignore_changes": ["name"]})})
+    before = {k: stack.outputs()[k]["id"] for k in names}
+
+    changed = {k: spec(names[k], options=options[k]) for k in names}
+    changed["ignore"] = spec(names["ignore"] + " new", options=options["ignore"])
+    changed["roc"] = spec(names["roc"] + " new", options=options["roc"])
+    changed["dbr"] = spec(names["dbr"], path=OTHER, options=options["dbr"])
+    stack.collections(changed)
     emu.control.reset_stats()
     shown = stack.up().stdout
-    assert "3 unchanged" in shown, shown  # the stack, the collections' provider, the collection
-    assert api_writes(emu) == []
-    assert [c["name"] for c in collections_named(api, name)] == [name]
-    stack.destroy()
-
-
-def test_replace_on_changes_has_no_effect_on_the_dynamic_resource(stack_factory, emu, api):
-    """The SDK's dynamic provider host answers Diff without the changed property names, so
-    the engine cannot match them against ``replace_on_changes``: a rename stays a rename.
-    Recorded so that the README's table stays true (it fails if an engine or SDK fixes it)."""
-    name = unique("roc")
-    stack = stack_factory()
-    stack.collections({"cube": spec(name, options={"replace_on_changes": ["name"]})})
-    stack.up()
-    old = stack.outputs()["cube"]["id"]
-    stack.collections({"cube": spec(name + " new", options={"replace_on_changes": ["name"]})})
-    shown = stack.up().stdout
-    assert "updated" in shown and "replaced" not in shown, shown
-    assert stack.outputs()["cube"]["id"] == old
-    assert api.get(old)["name"] == name + " new"
-    stack.destroy()
-
-
-def test_delete_before_replace_deletes_the_old_collection_before_the_post(stack_factory, emu, api):
-    name = unique("dbr")
-    stack = stack_factory()
-    stack.collections({"cube": spec(name, options={"delete_before_replace": True})})
-    stack.up()
-    old = stack.outputs()["cube"]["id"]
-    stack.collections({"cube": spec(name, path=OTHER, options={"delete_before_replace": True})})
-    emu.control.reset_stats()
-    stack.up()
     writes = api_writes(emu)
-    delete = writes.index(f"DELETE /api/v1/zarr/collections/{old}")
+    after = {k: stack.outputs()[k]["id"] for k in names}
+
+    assert not [w for w in writes if before["ignore"] in w], writes
+    assert [c["name"] for c in collections_named(api, names["ignore"])] == [names["ignore"]]
+
+    assert "1 updated" in shown and "1 replaced" in shown, shown  # roc updated; dbr replaced
+    assert after["roc"] == before["roc"]
+    assert api.get(before["roc"])["name"] == names["roc"] + " new"
+
+    delete = writes.index(f"DELETE /api/v1/zarr/collections/{before['dbr']}")
     post = writes.index("POST /api/v1/zarr/collections")
     assert delete < post, writes
-    assert [c["path"] for c in collections_named(api, name)] == [OTHER]
+    assert [c["path"] for c in collections_named(api, names["dbr"])] == [OTHER]
+
     stack.destroy()
+    assert stack.resources() == []
+    assert api.get(before["retain"])["name"] == names["retain"]  # on the service, outside Pulumi
+    api.delete(before["retain"])
