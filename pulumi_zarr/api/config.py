@@ -3,7 +3,7 @@
 Each setting names its stack key (``sentinelhub:…``), environment variable, sentinelhub-py
 profile key, command-line flag, description, whether it is secret, and who reads it.
 ``Settings.resolve``, the command line, ``get_zarr_collection``, the native schema's config
-variables and the README's table (``scripts/config_table.py``) derive from it.
+variables and the README's table (``scripts/readme_tables.py``) derive from it.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..api.models import (
+    NAME_MAX_LENGTH,
     PATH_EXAMPLE,
     PATH_RULE_TEXT,
     Collection,
@@ -35,6 +36,12 @@ RESERVED_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s
 _BUCKET_CHARS = re.compile(r"[a-z0-9.-]*")
 _BUCKET_END = re.compile(r"[a-z0-9]")
 _IPV4 = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
+BUCKET_RULE_TEXT = (
+    "every S3 general purpose bucket naming rule: 3-63 of 'a-z 0-9 . -', a letter or digit at "
+    "both ends, no '..', not an IP address, none of the reserved prefixes "
+    f"({', '.join(map(repr, RESERVED_BUCKET_PREFIXES))}) or suffixes "
+    f"({', '.join(map(repr, RESERVED_BUCKET_SUFFIXES))})"
+)
 
 
 class OnChange(str, Enum):
@@ -121,10 +128,14 @@ class ZarrCollectionInputs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(
-        **_on(OnChange.RENAME, "Name of the collection, as Sentinel Hub shows it; not blank.")
+        **_on(
+            OnChange.RENAME,
+            "Name of the collection, as Sentinel Hub shows it: not blank, at most "
+            f"{NAME_MAX_LENGTH} characters, no control characters.",
+        )
     )
     s3_bucket: str = Field(
-        **_on(OnChange.REPLACE, "S3 bucket holding the Zarr group (S3 bucket naming rules).")
+        **_on(OnChange.REPLACE, f"S3 bucket holding the Zarr group: {BUCKET_RULE_TEXT}.")
     )
     path: str = Field(
         **_on(

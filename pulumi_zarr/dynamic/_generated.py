@@ -18,11 +18,14 @@ class ZarrCollectionArgs:
     """Inputs of a ZarrCollection (dynamic or native). Unset (None) inputs take their default."""
 
     name: pulumi.Input[str]
-    """Name of the collection, as Sentinel Hub shows it; not blank. Changing it renames the
-    collection in place."""
+    """Name of the collection, as Sentinel Hub shows it: not blank, at most 256 characters, no
+    control characters. Changing it renames the collection in place."""
     s3_bucket: pulumi.Input[str]
-    """S3 bucket holding the Zarr group (S3 bucket naming rules). Changing it replaces the
-    collection: the new one is created and ingested before the old one is deleted."""
+    """S3 bucket holding the Zarr group: every S3 general purpose bucket naming rule: 3-63 of 'a-z
+    0-9 . -', a letter or digit at both ends, no '..', not an IP address, none of the reserved
+    prefixes ('xn--', 'sthree-', 'amzn-s3-demo-') or suffixes ('-s3alias', '--ol-s3', '.mrap',
+    '--x-s3', '--table-s3'). Changing it replaces the collection: the new one is created and
+    ingested before the old one is deleted."""
     path: pulumi.Input[str]
     """Prefix of the Zarr group inside the bucket: ends with '/', does not start with '/', no empty,
     '.' or '..' segments; e.g. 'cubes/my-cube.zarr/'. Changing it replaces the collection: the

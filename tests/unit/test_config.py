@@ -10,16 +10,16 @@ from pathlib import Path
 from pulumi_zarr.api.config import CONNECTION, SETTINGS
 from pulumi_zarr.api.settings import Settings
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "config_table.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "readme_tables.py"
 
 
-def test_the_readme_table_is_the_generated_one():
-    spec = importlib.util.spec_from_file_location("config_table", SCRIPT)
+def test_the_readme_tables_are_the_generated_ones():
+    spec = importlib.util.spec_from_file_location("readme_tables", SCRIPT)
     assert spec and spec.loader
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     text = script.README.read_text()
-    assert script.with_table(text) == text, "README's table is stale: run scripts/config_table.py"
+    assert script.with_tables(text) == text, "a README table is stale: run scripts/readme_tables.py"
 
 
 def test_each_setting_is_declared_once_and_secret_where_settings_hides_it():
