@@ -7,6 +7,10 @@
 # Usage: bash scripts/test.sh [pytest args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Python's default: bytecode written as modules are first imported. Where the environment says
+# otherwise, each of the hundreds of processes the suite starts (programs, provider hosts,
+# plugins, `pip list`) would compile everything it imports anew.
+unset PYTHONDONTWRITEBYTECODE
 source scripts/venv.sh
 ensure_venv "dev"
 echo "== pulumi CLI (the real engine, for tests/e2e)"
@@ -32,12 +36,9 @@ fi
 echo "== ruff"
 .venv/bin/ruff check .
 echo "== pytest"
-# Bytecode once for every process the suite starts (programs, provider hosts, plugins), also
-# where PYTHONDONTWRITEBYTECODE is set: each would otherwise compile the package anew.
-.venv/bin/python -m compileall -q pulumi_zarr tests > /dev/null
 .venv/bin/python -m pytest -n "${TEST_WORKERS:-3}" --dist loadgroup "$@"
 oldest="$(oldest_pulumi).0"
-ensure_venv "dev" .venv-oldest "$oldest"
+layered_venv .venv-oldest "$oldest"
 echo "== pytest -m oldest_sdk on the oldest supported pulumi SDK ($oldest)"
 .venv-oldest/bin/python -m pytest -q -p no:cacheprovider -n "${TEST_WORKERS:-3}" --dist loadgroup \
   -m oldest_sdk tests/provider tests/native

@@ -90,11 +90,12 @@ def test_the_wheel_ships_typing_the_license_and_metadata(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         metadata = archive.read(f"pulumi_zarr-{VERSION}.dist-info/METADATA").decode()
+        plugin = json.loads(archive.read("pulumi_zarr/pulumi-plugin.json"))
     meta = email.parser.Parser().parsestr(metadata)
     assert "pulumi_zarr/py.typed" in names
     # Python language hosts take a `pulumi-*` package for a provider SDK and fetch its plugin
     # (here a "zarr" plugin that does not exist) unless the package says it has none.
-    assert json.loads(archive.read("pulumi_zarr/pulumi-plugin.json")) == {"resource": False}
+    assert plugin == {"resource": False}
     assert f"pulumi_zarr-{VERSION}.dist-info/licenses/LICENSE" in names
     assert not [n for n in names if n.split("/")[0] in ("tests", "examples", "templates")]
     assert meta["Version"] == VERSION

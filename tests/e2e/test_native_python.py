@@ -11,13 +11,14 @@ import re
 from typing import Any
 
 import pytest
+from harness.fixtures import CRS_4326
 from harness.measure import unique
 
 from pulumi_zarr.dynamic.resource import TYPE_TOKEN
 from pulumi_zarr.native.names import TOKEN
 from pulumi_zarr.testing.cli import native_plugins
 
-from .conftest import GOOD, collections_named, spec
+from .conftest import BUCKET, GOOD, collections_named, spec
 
 pytestmark = pytest.mark.e2e
 
@@ -28,24 +29,49 @@ def api_writes(emu: Any) -> list[str]:
     return [r for r in emu.control.journal() if WRITES.match(r)]
 
 
-def test_the_import_option_adopts_a_matching_collection_without_a_change(
+def test_the_import_option_adopts_as_it_is_or_imports_then_updates(
     stack_factory, emu, api, existing
 ):
+    """``import_`` of a collection that matches the program: imported, no write. With another
+    name, or provider-only inputs (which the service does not store, so an import reads their
+    defaults): the preview shows the import and then an update, and `up` does both (Pulumi
+    3.274's engine; older engines refused such an import). Managed from then on: the option
+    can go, and nothing changes."""
+    other = api.create(unique("existing"), BUCKET, GOOD, CRS_4326)
+    api.wait_final(other["id"])
+    new_name = other["name"] + " renamed"
     stack = stack_factory(resource="native")
-    stack.collections({"adopted": spec(existing["name"], options={"import_": existing["id"]})})
+    stack.collections(
+        {
+            "adopted": spec(existing["name"], options={"import_": existing["id"]}),
+            "renamed": spec(new_name, wait_for_ingestion=False, options={"import_": other["id"]}),
+        }
+    )
     emu.control.reset_stats()
     shown = stack.preview().stdout
-    assert re.search(rf"=\s+{re.escape(TOKEN)}\s+adopted\s+import", shown), shown
-    shown = stack.up().stdout
-    assert "= 1 imported" in shown, shown
-    assert stack.outputs()["adopted"]["id"] == existing["id"]
+    for logical in ("adopted", "renamed"):
+        assert re.search(rf"=\s+{re.escape(TOKEN)}\s+{logical}\s+import", shown), shown
+    assert re.search(r"~\s+\S+\s+renamed\s+update\s+\[diff: ~name,waitForIngestion\]", shown)
+    assert not re.search(r"adopted\s+update", shown), shown
     assert api_writes(emu) == []
+    shown = stack.up().stdout
+    assert "= 2 imported" in shown and "~ 1 updated" in shown, shown
+    assert api_writes(emu) == [f"PUT /api/v1/zarr/collections/{other['id']}"]  # the rename
+    outputs = stack.outputs()
+    assert (outputs["adopted"]["id"], outputs["renamed"]["id"]) == (existing["id"], other["id"])
+    assert api.get(other["id"])["name"] == new_name
+    [renamed] = [r for r in stack.resources() if r["urn"].endswith("::renamed")]
+    assert renamed["outputs"]["waitForIngestion"] is False
 
-    # managed from now on: the option can go, and nothing changes
-    stack.collections({"adopted": spec(existing["name"])})
-    assert "2 unchanged" in stack.preview().stdout
+    stack.collections(
+        {
+            "adopted": spec(existing["name"]),
+            "renamed": spec(new_name, wait_for_ingestion=False),
+        }
+    )
+    assert "3 unchanged" in stack.preview().stdout
     stack.destroy()
-    assert api.get(existing["id"]) is None
+    assert api.get(existing["id"]) is None and api.get(other["id"]) is None
 
 
 def test_the_import_option_refuses_a_collection_it_would_replace(stack_factory, emu, api, existing):
@@ -62,33 +88,6 @@ def test_the_import_option_refuses_a_collection_it_would_replace(stack_factory, 
     assert api_writes(emu) == []
     held = api.get(existing["id"])
     assert (held["name"], held["path"]) == (existing["name"], GOOD)
-
-
-def test_the_import_option_with_other_in_place_inputs_imports_then_updates(
-    stack_factory, emu, api, existing
-):
-    """Another name, or provider-only inputs (which the service does not store, so an import
-    reads their defaults): the preview shows the import and then an update, and `up` does both
-    (Pulumi 3.274's engine; older engines refused such an import)."""
-    stack = stack_factory(resource="native")
-    declared = spec(
-        existing["name"] + " renamed",
-        wait_for_ingestion=False,
-        options={"import_": existing["id"]},
-    )
-    stack.collections({"adopted": declared})
-    emu.control.reset_stats()
-    shown = stack.preview().stdout
-    assert re.search(rf"=\s+{re.escape(TOKEN)}\s+adopted\s+import", shown), shown
-    assert re.search(r"~\s+\S+\s+adopted\s+update\s+\[diff: ~name,waitForIngestion\]", shown)
-    assert api_writes(emu) == []
-    shown = stack.up().stdout
-    assert "= 1 imported" in shown and "~ 1 updated" in shown, shown
-    assert api_writes(emu) == [f"PUT /api/v1/zarr/collections/{existing['id']}"]  # the rename
-    assert api.get(existing["id"])["name"] == existing["name"] + " renamed"
-    [held] = stack.resources()
-    assert held["outputs"]["waitForIngestion"] is False
-    stack.destroy()
 
 
 def test_a_dynamic_stack_moves_to_the_native_class_through_the_alias(stack_factory, emu, api):
