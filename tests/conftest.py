@@ -75,10 +75,20 @@ def oauth(session_for: Callable[..., Any]) -> Any:
     return session_for()
 
 
+#: Groups that run longest, started first so that no worker is left with one at the end.
+LONGEST_FIRST = ("reliability/test_fault_matrix.py", "e2e/")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """For ``--dist loadgroup`` (scripts/test.sh): the tests of a module outside tests/e2e share
     its module-scoped servers and hosts, so they run together on one worker; each real-CLI
-    test has a stack of its own and may run on any worker."""
+    test has a stack of its own and may run on any worker. The longest come first."""
     for item in items:
         if item.path.parent.name != "e2e":
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+    def rank(item: pytest.Item) -> int:
+        found = (n for n, part in enumerate(LONGEST_FIRST) if part in item.nodeid)
+        return next(found, len(LONGEST_FIRST))
+
+    items.sort(key=rank)
