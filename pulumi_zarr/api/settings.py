@@ -16,9 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from urllib3.exceptions import LocationParseError
-from urllib3.util import parse_url
-
 from ..errors import ConfigurationError
 from .config import BY_NAME, CONNECTION, PROFILE, Found, found, source_text
 from .endpoints import API_PREFIXES, CDSE, DEFAULT_API_PREFIX, SH_EU, SH_US_WEST, TOKEN_PATH
@@ -52,6 +49,9 @@ _AMBIGUOUS = re.compile(r"[\\\s\x00-\x1f\x7f]")
 def is_loopback_url(url: str) -> bool:
     """True for URLs on this machine (127.0.0.0/8, ::1, localhost), by the host urllib3 (so
     requests) connects to."""
+    from urllib3.exceptions import LocationParseError  # loaded when a URL is checked, not by
+    from urllib3.util import parse_url  # a program's `import pulumi_zarr` (cold start)
+
     try:
         host = (parse_url(url).host or "").strip("[]")
     except LocationParseError:
@@ -81,6 +81,9 @@ def _parsed_url(url: str) -> str:
         raise ValueError("holds a backslash, a space or a control character")
     if not url.isascii():
         raise ValueError("holds a non-ASCII character (write a host name in its xn-- form)")
+    from urllib3.exceptions import LocationParseError
+    from urllib3.util import parse_url
+
     try:
         parsed = parse_url(url)
         split = urlsplit(url)

@@ -12,11 +12,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..api.config import PREFLIGHT, first_set, secret_stack_keys, stack_keys
-from ..api.settings import Settings
 from .unknown import is_unknown
 
 if TYPE_CHECKING:
     from ..api.client import ZarrClient
+    from ..api.settings import Settings
     from ..preflight.reporting import PreflightReporter
     from .lifecycle import Created, Found
     from .spec import Validated
@@ -61,6 +61,8 @@ class Operations:
         """The settings of a resource: its ``profile`` input, else the stack's."""
         profile = props.get("profile")
         profile = None if profile is None or is_unknown(profile) else str(profile)
+        from ..api.settings import Settings  # not at import: a program only pickles the provider
+
         return Settings.resolve(self.config, os.environ, profile)
 
     def client(self, props: Mapping[str, Any]) -> ZarrClient:
