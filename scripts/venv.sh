@@ -3,6 +3,10 @@
 # compiles no bytecode: Python writes it as modules are first imported.
 UV_VERSION=0.13.8
 
+# installed STAMP WANT: whether the environment's STAMP file records WANT (what, from which pins).
+installed() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+pins() { cat pyproject.toml constraints.txt | cksum; }
+
 # ensure_venv EXTRAS [DIR]: create DIR (default .venv) if needed and install this package
 # (editable) with the given extras, at the versions of constraints.txt.
 ensure_venv() {
@@ -13,8 +17,8 @@ ensure_venv() {
   fi
   # the install is editable: only the metadata (pyproject, pins, extras) can make it stale
   local stamp="$dir/.pulumi-zarr-installed" want
-  want="$extras $(cat pyproject.toml constraints.txt | cksum)"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  want="$extras $(pins)"
+  if installed "$stamp" "$want"; then
     echo "== $dir has pulumi-zarr[$extras]"
     return 0
   fi
@@ -33,8 +37,8 @@ ensure_venv() {
 layered_venv() {
   local dir="$1" version="$2" python="${PYTHON:-python3}" own base
   local stamp="$dir/.pulumi-zarr-installed" want
-  want="layered $version $(cat pyproject.toml constraints.txt | cksum)"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  want="layered $version $(pins)"
+  if installed "$stamp" "$want"; then
     echo "== $dir has pulumi $version on top of .venv"
     return 0
   fi
