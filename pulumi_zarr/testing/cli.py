@@ -28,6 +28,7 @@ BASE_ENV = {
     # A user's wheel of pulumi-zarr carries pulumi-plugin.json ("resource": false), so the
     # language host asks for no plugin; an editable install (the suite's) hides that file from
     # `pip list`, and the host would try to download a "zarr" plugin, taking seconds offline.
+    # tests/e2e/test_release_install.py runs the wheel with acquisition on, as users do.
     "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
     "PULUMI_SKIP_CONFIRMATIONS": "true",
     "PIP_DISABLE_PIP_VERSION_CHECK": "1",

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import email.parser
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
-import sysconfig
 import zipfile
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 import yaml
+from harness.release import REPO, build_wheel, copy_source, pip, release_venv
 from packaging.requirements import Requirement
 
 import pulumi_zarr
@@ -30,7 +29,6 @@ try:
 except ImportError:  # Python 3.10
     import tomli as tomllib
 
-REPO = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
 VERSION = PYPROJECT["project"]["version"]
 TEMPLATE = REPO / "templates" / "zarr-python"
@@ -38,52 +36,19 @@ PROGRAMS = [*sorted(p.parent for p in (REPO / "examples").glob("*/__main__.py"))
 PROJECTS = [REPO, *PROGRAMS]
 
 
-def pip(*args: str | Path, env: dict[str, str] | None = None) -> str:
-    """``pip`` of this environment, offline; returns what it printed."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
-    done = subprocess.run(
-        [sys.executable, "-m", "pip", "--disable-pip-version-check", *map(str, args)],
-        env={**clean, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert done.returncode == 0, f"pip {' '.join(map(str, args))}:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the files a release is built from (building in the checkout leaves build/)."""
-    root = tmp_path_factory.mktemp("source")
-    for name in ("pyproject.toml", "README.md", "LICENSE"):
-        shutil.copy(REPO / name, root / name)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    shutil.copytree(REPO / "pulumi_zarr", root / "pulumi_zarr", ignore=ignore)
-    return root
+    return copy_source(tmp_path_factory.mktemp("source"))
 
 
 @pytest.fixture(scope="module")
 def wheel(source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    dist = tmp_path_factory.mktemp("dist")
-    pip("wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", dist, source)
-    (built,) = dist.glob("*.whl")
-    return built
+    return build_wheel(source, tmp_path_factory.mktemp("dist"))
 
 
 @pytest.fixture(scope="module")
 def release_python(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The python of a virtualenv where the wheel is installed as from a release (into
-    site-packages, not editable); the dependencies come from this environment via a .pth."""
-    venv = tmp_path_factory.mktemp("release-venv")
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True)
-    python = venv / "bin" / "python"
-    paths = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
-    site = subprocess.run([python, "-c", paths], capture_output=True, text=True, check=True)
-    target = Path(site.stdout.strip())
-    pip("install", "--no-deps", "--no-index", "--target", target, wheel)
-    (target / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    return python
+    return release_venv(wheel, tmp_path_factory.mktemp("release-venv"))
 
 
 def test_the_wheel_ships_typing_the_license_and_metadata(wheel):
