@@ -49,8 +49,9 @@ _AMBIGUOUS = re.compile(r"[\\\s\x00-\x1f\x7f]")
 def is_loopback_url(url: str) -> bool:
     """True for URLs on this machine (127.0.0.0/8, ::1, localhost), by the host urllib3 (so
     requests) connects to."""
-    from urllib3.exceptions import LocationParseError  # loaded when a URL is checked, not by
-    from urllib3.util import parse_url  # a program's `import pulumi_zarr` (cold start)
+    # urllib3 loads when a URL is checked, not with a program's `import pulumi_zarr`
+    from urllib3.exceptions import LocationParseError
+    from urllib3.util import parse_url
 
     try:
         host = (parse_url(url).host or "").strip("[]")
