@@ -31,16 +31,69 @@ complete() {
   [ -n "$("$bin/pulumi" version 2>/dev/null)" ]
 }
 
+need_go() {
+  command -v go >/dev/null 2>&1 \
+    || die "needs Go >= 1.25 on PATH and the Go module proxy to build the Pulumi CLI; no go found"
+  export GOTOOLCHAIN="${GOTOOLCHAIN:-local}" CGO_ENABLED=0 GOFLAGS=-mod=mod
+}
+
+# go build -v names each package it compiles: count them as progress, pass anything else through.
+progress() {
+  awk -v what="$1" '/^go: downloading/ {next} /^#|: / {print > "/dev/stderr"; next}
+    {n++} n % 100 == 0 {printf "pulumi-cli:   %s: %d packages compiled\n", what, n > "/dev/stderr"}'
+}
+
+# Where the proxy does not serve the Python language host's own module (the one of this
+# project's machines refuses it), it is built from the last sdk/v3 release that still held it as
+# a package. The newer engine drives it over the same gRPC protocol, but that host ignores the
+# `virtualenv` runtime option: set PULUMI_PYTHON_CMD to the venv's python (tests/e2e and
+# scripts/demo.sh do). And it reads the plugin to run from a field newer engines leave empty:
+# scripts/langhost-patch/ adds the reading of the field they use (a Python policy pack's folder).
+legacy_sdk=v3.79.0
+legacy_host="github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python@$legacy_sdk"
+patch_dir="$PWD/scripts/langhost-patch"
+patch_stamp="$(cat "$patch_dir"/*.go | cksum | cut -d' ' -f1)"
+
+# build_legacy_host OUT: the language host of $legacy_sdk, with the patch, as OUT.
+build_legacy_host() {
+  local out="$1" dir src
+  dir="$(mktemp -d)"
+  src="$(go mod download -json "github.com/pulumi/pulumi/sdk/v3@$legacy_sdk" \
+         | python3 -c 'import json,sys; print(json.load(sys.stdin).get("Dir", ""))')"
+  [ -f "$src/python/cmd/pulumi-language-python/main.go" ] \
+    || { rm -rf "$dir"; die "github.com/pulumi/pulumi/sdk/v3@$legacy_sdk is not served"; }
+  printf '%s\n' "module pulumizarr.local/langhost" "" "go 1.21" "" \
+    "require github.com/pulumi/pulumi/sdk/v3 $legacy_sdk" "" \
+    "// as in sdk/go.mod at that release" \
+    "replace golang.org/x/text => golang.org/x/text v0.3.6" > "$dir/go.mod"
+  sed 's/args := \[\]string{req.Program}/args := []string{pluginProgram(req)}/' \
+    "$src/python/cmd/pulumi-language-python/main.go" > "$dir/main.go"
+  grep -q 'pluginProgram(req)' "$dir/main.go" \
+    || { rm -rf "$dir"; die "the RunPlugin patch no longer applies to $legacy_host"; }
+  cp "$patch_dir"/*.go "$dir/"
+  (cd "$dir" && go build -v -trimpath -ldflags "-s -w" -o "$out.new" . 2>&1 \
+     | progress language-python)
+  rm -rf "$dir"
+  [ -x "$out.new" ] || die "building pulumi-language-python failed (errors above)"
+  mv "$out.new" "$out"
+}
+
 if complete; then
+  # a cached legacy host built without the patch (or with an older one): rebuild it alone
+  if grep -q "language-python $legacy_host" "$cache/BUILT_FROM" 2>/dev/null \
+      && [ "$(cat "$cache/LANGHOST_PATCH" 2>/dev/null)" != "$patch_stamp" ]; then
+    need_go
+    say "rebuilding pulumi-language-python with scripts/langhost-patch (RunPlugin reads info)"
+    build_legacy_host "$bin/pulumi-language-python"
+    echo "$patch_stamp" > "$cache/LANGHOST_PATCH"
+  fi
   say "cached: pulumi $("$bin/pulumi" version) in $bin"
   say "built from: $(cat "$cache/BUILT_FROM" 2>/dev/null || echo unknown)"
   echo "$bin"
   exit 0
 fi
 
-command -v go >/dev/null 2>&1 \
-  || die "needs Go >= 1.25 on PATH and the Go module proxy to build the Pulumi CLI; no go found"
-export GOTOOLCHAIN="${GOTOOLCHAIN:-local}" CGO_ENABLED=0 GOFLAGS=-mod=mod
+need_go
 go_ver="$(go env GOVERSION)"
 pkg=github.com/pulumi/pulumi/pkg/v3
 served() { go mod download -json "$pkg@$1" 2>/dev/null | grep -q '"Dir"'; }
@@ -63,7 +116,7 @@ start=$SECONDS
 work="$(mktemp -d)"
 trap 'rm -rf "$work" "$bin.partial"' EXIT
 say "building Pulumi CLI $version with $go_ver into $bin (the first build takes minutes)"
-mkdir -p "$work/cli" "$work/langhost" "$bin.partial"
+mkdir -p "$work/cli" "$bin.partial"
 cd "$work/cli"
 cat > go.mod <<EOF
 module pulumizarr.local/clibuild
@@ -83,12 +136,8 @@ say "[1/5] resolving the CLI's modules"
 go get -tool "$pkg/cmd/pulumi@$version" 2>&1 | grep -v '^go: downloading' >&2 || true
 grep -q "$pkg $version" go.mod || die "could not resolve $pkg/cmd/pulumi@$version"
 
-# The Python language host is a module of its own without tags: pin it to the pkg tag's commit.
-# Where the proxy does not serve that module (the one of this project's machines refuses it),
-# build it from the last sdk/v3 release that still held it as a package. The newer engine drives
-# it over the same gRPC protocol, but that host ignores the `virtualenv` runtime option: set
-# PULUMI_PYTHON_CMD to the venv's python (tests/e2e and scripts/demo.sh do).
-legacy_sdk=v3.79.0
+# The Python language host is a module of its own without tags: pin it to the pkg tag's commit
+# (else the legacy host above).
 langhost_mod=github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3
 commit="$(go mod download -json "$pkg@$version" \
           | python3 -c 'import json,sys; print(json.load(sys.stdin).get("Origin", {}).get("Hash", ""))')"
@@ -96,17 +145,12 @@ if [ -n "$commit" ] && go get -tool "$langhost_mod@$commit" >/dev/null 2>&1; the
   langhost="$langhost_mod@$commit"
   grep -q "$pkg $version" go.mod || die "resolving the language host moved $pkg off $version"
 else
-  langhost="github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python@$legacy_sdk"
+  langhost="$legacy_host"
 fi
 say "[2/5] language host: $langhost"
 
 flags=(-trimpath -tags osusergo,grpcnotrace
        -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version")
-# go build -v names each package it compiles: count them as progress, pass anything else through.
-progress() {
-  awk -v what="$1" '/^go: downloading/ {next} /^#|: / {print > "/dev/stderr"; next}
-    {n++} n % 100 == 0 {printf "pulumi-cli:   %s: %d packages compiled\n", what, n > "/dev/stderr"}'
-}
 say "[3/5] compiling pulumi (the longest step)"
 go build -v "${flags[@]}" -o "$bin.partial/pulumi" "$pkg/cmd/pulumi" 2>&1 | progress pulumi
 [ -x "$bin.partial/pulumi" ] || die "building pulumi failed (errors above)"
@@ -116,20 +160,8 @@ if [ "${langhost%@*}" = "$langhost_mod" ]; then
   go build -v "${flags[@]}" -o "$bin.partial/pulumi-language-python" "$langhost_mod" 2>&1 \
     | progress language-python
 else
-  cd "$work/langhost"
-  cat > go.mod <<EOF
-module pulumizarr.local/langhost
-
-go 1.21
-
-require github.com/pulumi/pulumi/sdk/v3 $legacy_sdk
-
-// as in sdk/go.mod at that release
-replace golang.org/x/text => golang.org/x/text v0.3.6
-EOF
-  go get -tool "$langhost" 2>&1 | grep -v '^go: downloading' >&2 || true
-  go build -v -trimpath -ldflags "-s -w" -o "$bin.partial/pulumi-language-python" "${langhost%@*}" \
-    2>&1 | progress language-python
+  build_legacy_host "$bin.partial/pulumi-language-python"
+  echo "$patch_stamp" > "$cache/LANGHOST_PATCH"
 fi
 [ -x "$bin.partial/pulumi-language-python" ] || die "building pulumi-language-python failed"
 # The exec shim and the dynamic-provider launcher: scripts of the SDK release we pin.

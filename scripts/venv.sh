@@ -31,11 +31,24 @@ ensure_venv() {
   echo "$want" > "$stamp"
 }
 
+# layer DIR PIP_ARGS...: a new virtualenv DIR whose own site-packages (installed with PIP_ARGS,
+# without dependencies) come before .venv's (a .pth adds them after its own).
+layer() {
+  local dir="$1" python="${PYTHON:-python3}" own base
+  shift
+  rm -rf "$dir"
+  "$python" -m venv --without-pip "$dir"
+  own="$("$dir/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+  base="$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+  echo "import site; site.addsitedir('$base')" > "$own/pulumi-zarr-dev-venv.pth"
+  .venv/bin/python -m pip install -q --no-deps --target "$own" "$@"
+}
+
 # layered_venv DIR PULUMI_VERSION: a virtualenv holding only that pulumi SDK, on top of .venv
 # (a .pth adds .venv's site-packages after its own): the oldest-SDK run needs no second install
 # of everything. The SDK's own requirements must be met by .venv's versions: checked here.
 layered_venv() {
-  local dir="$1" version="$2" python="${PYTHON:-python3}" own base
+  local dir="$1" version="$2"
   local stamp="$dir/.pulumi-zarr-installed" want
   want="layered $version $(pins)"
   if installed "$stamp" "$want"; then
@@ -43,12 +56,7 @@ layered_venv() {
     return 0
   fi
   echo "== creating $dir: pulumi $version on top of .venv"
-  rm -rf "$dir"
-  "$python" -m venv --without-pip "$dir"
-  own="$("$dir/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
-  base="$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
-  echo "import site; site.addsitedir('$base')" > "$own/pulumi-zarr-dev-venv.pth"
-  .venv/bin/python -m pip install -q --no-deps --target "$own" "pulumi==$version"
+  layer "$dir" "pulumi==$version"
   "$dir/bin/python" - "$version" <<'PY'
 import importlib.metadata as metadata
 import sys
@@ -69,4 +77,19 @@ PY
 # The oldest pulumi SDK pyproject.toml accepts (its `pulumi>=X` bound).
 oldest_pulumi() {
   sed -n 's/^ *"pulumi>=\([0-9.]*\),.*/\1/p' pyproject.toml
+}
+
+# policy_venv DIR: the policy pack's environment (policies/constraints.txt: pulumi-policy and the
+# older protobuf it requires) on top of .venv; every requirement of what it then holds is checked.
+policy_venv() {
+  local dir="$1" stamp="$1/.pulumi-zarr-installed" want
+  want="policy $(cat pyproject.toml constraints.txt policies/constraints.txt | cksum)"
+  if installed "$stamp" "$want"; then
+    echo "== $dir has the policy pack's packages on top of .venv"
+    return 0
+  fi
+  echo "== creating $dir: the policy pack's packages on top of .venv"
+  layer "$dir" -r policies/constraints.txt
+  "$dir/bin/python" -m pip check --disable-pip-version-check >&2
+  echo "$want" > "$stamp"
 }

@@ -6,6 +6,7 @@
 wait for ingestion (scale runs). ``lookups`` (JSON): export name -> ``get_zarr_collection``
 keywords (``name`` or ``id``). ``resource``: ``native`` declares the collections with the
 native provider's class (NativeZarrCollection) instead of the dynamic one.
+A collection's own ``resource`` key does the same for that collection alone.
 ``engine_default_provider``: the dynamic collections run under the engine's default
 ``pulumi-python`` provider, as before they had their own (a stack of an older release).
 """
@@ -26,11 +27,13 @@ Collection = NativeZarrCollection if config.get("resource") == "native" else Zar
 
 for logical, spec in json.loads(config.get("collections") or "{}").items():
     spec = dict(spec)
+    kind = spec.pop("resource", None)
+    Class = {"native": NativeZarrCollection, "dynamic": ZarrCollection}.get(kind, Collection)
     if "get" in spec:
-        cube = Collection.get(logical, spec["get"])
+        cube = Class.get(logical, spec["get"])
     else:
         options = pulumi.ResourceOptions(**spec.pop("options", {}))
-        cube = Collection(logical, ZarrCollectionArgs(**spec), opts=options)
+        cube = Class(logical, ZarrCollectionArgs(**spec), opts=options)
     pulumi.export(
         logical,
         {
