@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from .endpoints import API_PREFIXES, CDSE, DEFAULT_API_PREFIX, SH_EU, SH_US_WEST, TOKEN_PATH
+from .deployments import CDSE, SH_EU, SH_US_WEST
+from .endpoints import API_PREFIXES, DEFAULT_API_PREFIX, TOKEN_PATH
 
 #: The stack configuration namespace (the native plugin's package name too).
 NAMESPACE = "sentinelhub"

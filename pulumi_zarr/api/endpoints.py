@@ -9,8 +9,3 @@ DEFAULT_API_PREFIX = "/api/v1/zarr"
 ALTERNATE_API_PREFIX = "/zarr/v1"
 #: The two path prefixes the API is known under (the emulator serves both).
 API_PREFIXES = (DEFAULT_API_PREFIX, ALTERNATE_API_PREFIX)
-
-#: Base URLs of the known deployments: Sentinel Hub EU (the default), US-West, CDSE.
-SH_EU = "https://services.sentinel-hub.com"
-SH_US_WEST = "https://services-uswest2.sentinel-hub.com"
-CDSE = "https://sh.dataspace.copernicus.eu"

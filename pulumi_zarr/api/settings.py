@@ -18,16 +18,15 @@ from urllib.parse import urlsplit
 
 from ..errors import ConfigurationError
 from .config import BY_NAME, CONNECTION, PROFILE, Found, found, source_text
-from .endpoints import API_PREFIXES, CDSE, DEFAULT_API_PREFIX, SH_EU, SH_US_WEST, TOKEN_PATH
+from .deployments import DEPLOYMENTS, SH_EU, by_name
+from .endpoints import API_PREFIXES, DEFAULT_API_PREFIX, TOKEN_PATH
 from .redaction import MASK
 
-SH_TOKEN_URL = SH_EU + TOKEN_PATH
-CDSE_TOKEN_URL = (
-    "https://identity.dataspace.copernicus.eu/auth/realms/CDSE/protocol/openid-connect/token"
-)
+SH_TOKEN_URL = by_name("sentinel-hub-eu").token_url
+CDSE_TOKEN_URL = by_name("cdse").token_url
 
-#: Token URL of each known deployment. US-West authenticates against the main deployment.
-KNOWN_TOKEN_URLS = {SH_EU: SH_TOKEN_URL, SH_US_WEST: SH_TOKEN_URL, CDSE: CDSE_TOKEN_URL}
+#: Token URL of each known deployment.
+KNOWN_TOKEN_URLS = {d.base_url: d.token_url for d in DEPLOYMENTS}
 
 #: How a number setting is written: plain ASCII decimals (no sign, exponent or digit of
 #: another script).

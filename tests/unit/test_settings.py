@@ -2,7 +2,8 @@ import re
 
 import pytest
 
-from pulumi_zarr.api.settings import CDSE, CDSE_TOKEN_URL, SH_TOKEN_URL, SH_US_WEST, Settings
+from pulumi_zarr.api.deployments import CDSE, SH_US_WEST
+from pulumi_zarr.api.settings import CDSE_TOKEN_URL, SH_TOKEN_URL, Settings
 from pulumi_zarr.errors import ConfigurationError
 
 
