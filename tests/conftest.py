@@ -76,7 +76,7 @@ def oauth(session_for: Callable[..., Any]) -> Any:
 
 
 #: Groups that run longest, started first so that no worker is left with one at the end.
-LONGEST_FIRST = ("reliability/test_fault_matrix.py", "e2e/")
+LONGEST_FIRST = ("reliability/test_fault_matrix.py", "acceptance/test_journey.py", "e2e/")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
