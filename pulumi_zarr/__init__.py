@@ -20,16 +20,22 @@ __all__ = [
     "bucket_policy",
     "bucket_policy_document",
     "get_zarr_collection",
+    "stack_deployment",
 ]
 
 #: Names imported on first use (the provider host imports the package; it needs none of them).
 _LAZY = {
     name: ".dynamic.bucket_policy"
-    for name in ("BucketPolicyError", "bucket_policy", "bucket_policy_document")
+    for name in ("BucketPolicyError", "bucket_policy", "bucket_policy_document", "stack_deployment")
 }
 
 if TYPE_CHECKING:
-    from .dynamic.bucket_policy import BucketPolicyError, bucket_policy, bucket_policy_document
+    from .dynamic.bucket_policy import (
+        BucketPolicyError,
+        bucket_policy,
+        bucket_policy_document,
+        stack_deployment,
+    )
 
     __version__: str
 else:

@@ -14,6 +14,7 @@ from typing import Any
 
 from pulumi import Input, Output, RunError
 
+from ..api.deployments import Deployment
 from ..errors import ConfigurationError
 
 
@@ -22,15 +23,20 @@ class BucketPolicyError(ConfigurationError, RunError):
     Pulumi ends the program with this message alone, without a traceback."""
 
 
-def _stack_deployment(profile: str | None) -> str:
+def stack_deployment(name: str | None = None, profile: str | None = None) -> Deployment:
+    """The deployment called ``name``, else the provider's (``sentinelhub:deployment``, else
+    the base URL's; ``profile``: a sentinelhub-py profile), e.g. for its region;
+    :class:`BucketPolicyError` naming the known ones when there is none."""
     from pulumi.runtime.config import get_config
 
     from ..api.config import Reader, stack_keys
-    from ..api.settings import resolve_deployment
+    from ..api.settings import deployment_of, resolve_deployment
 
-    config = {key: get_config(key) for key in stack_keys(Reader.LOOKUP)}
     try:
-        return resolve_deployment(config, os.environ, profile).name
+        if name is not None:
+            return deployment_of(name, "")
+        config = {key: get_config(key) for key in stack_keys(Reader.LOOKUP)}
+        return resolve_deployment(config, os.environ, profile)
     except ConfigurationError as exc:
         raise BucketPolicyError(str(exc)) from None
 
@@ -59,7 +65,7 @@ def bucket_policy_document(
     what is allowed (raised here when the values are plain, else when they resolve).
     """
     if deployment is None:
-        deployment = _stack_deployment(profile)
+        deployment = stack_deployment(profile=profile).name
     if isinstance(bucket, str) and isinstance(deployment, str) and not isinstance(existing, Output):
         # plain values: errors at the call, where the traceback-free message points
         return Output.from_input(_document(bucket, deployment, existing))
@@ -79,4 +85,4 @@ def bucket_policy(
     return bucket_policy_document(bucket, deployment, existing, profile).apply(render)
 
 
-__all__ = ["BucketPolicyError", "bucket_policy", "bucket_policy_document"]
+__all__ = ["BucketPolicyError", "bucket_policy", "bucket_policy_document", "stack_deployment"]
