@@ -7,6 +7,7 @@ from typing import Any
 
 import pulumi
 import pytest
+from harness.mocks import EchoMocks
 
 import pulumi_zarr
 from pulumi_zarr.api.deployments import DEPLOYMENTS, by_name
@@ -58,14 +59,6 @@ def test_an_unknown_deployment_names_the_known_ones():
 # --- the Python surface: pulumi_zarr.bucket_policy, with Outputs, deployment from settings ---
 
 
-class _Echo(pulumi.runtime.Mocks):
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        return f"id-{args.name}", dict(args.inputs)
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
-        return {}, None
-
-
 @pytest.fixture
 def program(monkeypatch, tmp_path):
     for variable in ("SH_BASE_URL", "SH_DEPLOYMENT", "SH_PROFILE"):
@@ -74,7 +67,7 @@ def program(monkeypatch, tmp_path):
     profiles.parent.mkdir()
     profiles.write_text('[copernicus]\nsh_base_url = "https://sh.dataspace.copernicus.eu"\n')
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
-    pulumi.runtime.set_mocks(_Echo(), project="bucket", stack="test", preview=False)
+    pulumi.runtime.set_mocks(EchoMocks(), project="bucket", stack="test", preview=False)
     yield
     reset_runtime()
 
