@@ -64,6 +64,9 @@ def test_a_missing_policy_fails_preview_with_what_is_allowed(s3):
     ]
     failures = PreflightReporter(print).failures("error", findings)
     assert failures == findings.lines
+    # no deployment known (a local base URL without sentinelhub:deployment): said, not passed
+    unknown = collection_findings("cubes", PATH, CRS_4326, s3_endpoint=s3, no_deployment="why")
+    assert unknown.warnings == [f"preflight: s3://cubes/{PATH}: bucket access not checked: why"]
 
 
 @pytest.mark.parametrize(

@@ -137,3 +137,17 @@ def test_an_unknown_deployment_is_an_error_naming_the_known_ones(
         pulumi_zarr.bucket_policy("cubes", deployment=deployment)
     assert wording in str(raised.value)
     assert isinstance(raised.value, pulumi.RunError)  # shown without a traceback
+
+
+def test_the_providers_settings_name_the_deployment_or_say_how_to():
+    from pulumi_zarr.api.settings import Settings
+    from pulumi_zarr.errors import ConfigurationError
+
+    local = {"client_id": "a", "client_secret": "b", "base_url": "http://127.0.0.1:8080"}
+    assert Settings(**local, deployment="cdse").known_deployment() == by_name("cdse")
+    assert Settings("a", "b").known_deployment() == by_name("sentinel-hub-eu")
+    with pytest.raises(ConfigurationError, match="sentinelhub:deployment / SH_DEPLOYMENT names"):
+        Settings(**local, deployment="mars")
+    with pytest.raises(ConfigurationError, match="is no known deployment's") as raised:
+        Settings(**local).known_deployment()
+    assert "sentinel-hub-eu, sentinel-hub-us-west, cdse" in str(raised.value)
