@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from .deployments import CDSE, SH_EU, SH_US_WEST
+from .deployments import CDSE, SH_EU, SH_US_WEST, known_names
 from .endpoints import API_PREFIXES, DEFAULT_API_PREFIX, TOKEN_PATH
 
 #: The stack configuration namespace (the native plugin's package name too).
@@ -111,6 +111,16 @@ SETTINGS: tuple[Setting, ...] = (
         key=_key("baseUrl"),
         profile_key="sh_base_url",
         has_flag=True,
+    ),
+    Setting(
+        "deployment",
+        "SH_DEPLOYMENT",
+        f"The deployment whose bucket rules apply ({known_names()}): who the bucket policy "
+        "grants, which region the bucket must be in. Default: the base URL's; set it when the "
+        "base URL is a local emulator standing in for a deployment.",
+        CLIENTS,
+        key=_key("deployment"),
+        default="the base URL's",
     ),
     Setting(
         "token_url",

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 from ..errors import ConfigurationError
 from .config import BY_NAME, CONNECTION, PROFILE, Found, found, source_text
-from .deployments import DEPLOYMENTS, SH_EU, by_name
+from .deployments import BY_BASE_URL, DEPLOYMENTS, SH_EU, Deployment, by_name, known_names
+from .deployments import BY_NAME as DEPLOYMENTS_BY_NAME
 from .endpoints import API_PREFIXES, DEFAULT_API_PREFIX, TOKEN_PATH
 from .redaction import MASK
 
@@ -117,6 +118,56 @@ def checked_url(url: str, where: str) -> str:
         raise ConfigurationError(f"{where} {exc}, got {shown_url(url)!r}; {URL_RULE}") from None
 
 
+def deployment_of(name: str | None, base_url: str, where: str = "") -> Deployment:
+    """The deployment called ``name``, else the one at ``base_url``; :class:`ConfigurationError`
+    naming the known ones otherwise (``where``: where the base URL was set)."""
+    if name:
+        try:
+            return by_name(name)
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
+    found_here = BY_BASE_URL.get(base_url.rstrip("/"))
+    if found_here is None:
+        setting = BY_NAME["deployment"]
+        raise ConfigurationError(
+            f"the base URL {shown_url(base_url)!r}{f' ({where})' if where else ''} is no known "
+            f"deployment's, so which bucket policy and region apply is unknown: set "
+            f"{setting.ways()} to the deployment it stands in for ({known_names()})"
+        )
+    return found_here
+
+
+def _found(
+    config: Mapping[str, Any],
+    env: Mapping[str, str],
+    profile: str | None = None,
+    command_line: bool = False,
+) -> dict[str, Found]:
+    """Every connection setting that is set, with where: the default profile, then stack
+    config (or flags), then the environment; a chosen profile (``profile``, else
+    ``sentinelhub:profile``, else ``SH_PROFILE``) wins over all of them."""
+    from .profiles import profile_settings
+
+    chosen = profile or (None if command_line else config.get(PROFILE.key or ""))
+    chosen = chosen or env.get(PROFILE.variable) or None
+    return {
+        **profile_settings(None, env),
+        **found(CONNECTION, config, env, command_line),
+        **(profile_settings(str(chosen), env) if chosen else {}),
+    }
+
+
+def resolve_deployment(
+    config: Mapping[str, Any], env: Mapping[str, str], profile: str | None = None
+) -> Deployment:
+    """The deployment the provider's settings name (``sentinelhub:deployment``, else the base
+    URL's, from stack config, the environment or a profile), without needing credentials."""
+    settings = _found(config, env, profile)
+    name = settings.get("deployment", ("", ""))[0]
+    base_url, where = settings.get("base_url", (SH_EU, ""))
+    return deployment_of(name or None, base_url, where)
+
+
 def default_token_url(base_url: str) -> str:
     """The token URL that goes with a base URL: a known deployment's, else the same host's."""
     return KNOWN_TOKEN_URLS.get(base_url, base_url + TOKEN_PATH)
@@ -134,6 +185,8 @@ class Settings:
     timeout_seconds: float = 30.0
     max_attempts: int = 5
     max_retry_after_seconds: float = 60.0
+    #: The name of the deployment whose bucket rules apply ("": the base URL's).
+    deployment: str = ""
     #: Where each value was set, as messages name it: ((setting, where), …).
     origins: tuple[Found, ...] = ()
 
@@ -149,6 +202,11 @@ class Settings:
                 f"{', '.join(API_PREFIXES)}, got {self.api_prefix!r}"
             )
         object.__setattr__(self, "api_prefix", prefix)
+        if self.deployment and self.deployment not in DEPLOYMENTS_BY_NAME:
+            raise ConfigurationError(
+                f"{self.source('deployment')} names no known deployment, got "
+                f"{self.deployment[:60]!r}; known: {known_names()}"
+            )
         for setting, (_, low, high, unit) in _NUMBERS:
             value = getattr(self, setting.name)
             if not (math.isfinite(value) and low <= value <= high):
@@ -159,6 +217,11 @@ class Settings:
     @property
     def api_url(self) -> str:
         return self.base_url + self.api_prefix
+
+    def known_deployment(self) -> Deployment:
+        """The deployment whose bucket rules apply: the ``deployment`` setting, else the base
+        URL's; :class:`ConfigurationError` saying how to name one otherwise."""
+        return deployment_of(self.deployment or None, self.base_url, self.source("base_url"))
 
     def source(self, name: str) -> str:
         """Where setting ``name`` was set, else where it can be set (:func:`source_text`)."""
@@ -177,15 +240,7 @@ class Settings:
         ``sentinelhub:profile``, else ``SH_PROFILE``) wins over all of them.
         ``command_line``: ``config`` holds the command line's flags (``--base-url``), not
         stack keys; messages name the flags."""
-        from .profiles import profile_settings
-
-        chosen = profile or (None if command_line else config.get(PROFILE.key or ""))
-        chosen = chosen or env.get(PROFILE.variable) or None
-        settings = {
-            **profile_settings(None, env),
-            **found(CONNECTION, config, env, command_line),
-            **(profile_settings(str(chosen), env) if chosen else {}),
-        }
+        settings = _found(config, env, profile, command_line)
         values: dict[str, Any] = {name: value for name, (value, _) in settings.items()}
         missing = [name for name in ("client_id", "client_secret") if name not in values]
         if missing:

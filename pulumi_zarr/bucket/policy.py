@@ -80,8 +80,13 @@ def document(
     return merged
 
 
+def render(policy: Mapping[str, Any]) -> str:
+    """A policy document as the JSON text an S3 ``PutBucketPolicy`` takes."""
+    return json.dumps(policy, indent=2)
+
+
 def document_json(
     bucket: str, deployment: Deployment, existing: str | Mapping[str, Any] | None = None
 ) -> str:
     """:func:`document` as the JSON string an S3 ``PutBucketPolicy`` takes."""
-    return json.dumps(document(bucket, deployment, existing), indent=2)
+    return render(document(bucket, deployment, existing))

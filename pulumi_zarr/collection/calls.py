@@ -86,9 +86,19 @@ class Operations:
         self.client(inputs).authenticate()
         target = None if failures else preflight_target(inputs)
         if target:
+            from ..errors import ConfigurationError
             from ..preflight import collection_findings  # zarr only when the check runs
 
-            found = collection_findings(**target, **first_set(PREFLIGHT, self.config, os.environ))
+            try:
+                deployment, unknown = self.settings(inputs).known_deployment(), ""
+            except ConfigurationError as exc:
+                deployment, unknown = None, str(exc)
+            found = collection_findings(
+                **target,
+                **first_set(PREFLIGHT, self.config, os.environ),
+                deployment=deployment,
+                no_deployment=unknown,
+            )
             reasons = self._preflight.failures(inputs["preflight"], found)
             failures = [InputFailure("path", reason) for reason in reasons]
         return Validated(inputs, failures)

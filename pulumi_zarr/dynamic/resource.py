@@ -11,7 +11,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import pulumi
@@ -106,7 +106,10 @@ def resource_properties(
     for the error about an unknown keyword."""
     from ..collection.spec import INPUT_FIELDS, OUTPUT_FIELDS  # pydantic: not at import time
 
-    given = {k: v for k, v in asdict(args).items() if v is not None} if args else {}
+    # shallow: asdict deep-copies values, and an Output refuses to be copied outside
+    # serialization (an input from another resource, e.g. an aws.s3.Bucket's name)
+    values = {f.name: getattr(args, f.name) for f in fields(args)} if args else {}
+    given = {k: v for k, v in values.items() if v is not None}
     unknown = set(kwargs) - set(INPUT_FIELDS)
     if unknown:
         raise TypeError(

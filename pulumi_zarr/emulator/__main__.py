@@ -13,8 +13,9 @@ import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from ..api.deployments import BY_NAME
 from ..errors import ConfigurationError, MissingExtra
 from .auth import ClientCredentials
 from .config import CONFIG_FIELDS, DEFAULT_CLIENTS, LOG_LEVELS, Config, ServerOptions
@@ -101,6 +102,20 @@ def add_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         metavar="URL",
         help="S3-compatible endpoint to read buckets from (AWS credentials as usual)",
     )
+    where.add_argument(
+        "--s3",
+        action="store_true",
+        help="start moto's S3 server on 127.0.0.1 too and read buckets from it (needs "
+        "pulumi-zarr[emulator-s3]; its URL is printed)",
+    )
+    parser.add_argument(
+        "--deployment",
+        default=Config.deployment,
+        choices=list(BY_NAME),
+        help="on S3, the deployment the emulator stands in for: an ingestion from a bucket whose "
+        "policy does not grant its principal the reads, or in another region, FAILS "
+        "(%(default)s)",
+    )
     parser.add_argument(
         "--client",
         dest="clients",
@@ -168,8 +183,12 @@ def serve(args: argparse.Namespace) -> int:
                 print(f"{LISTENING}{self.url}", flush=True)
 
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    values = config_values(args)
+    moto = _start_moto(args.host) if args.s3 else None
+    if moto is not None:
+        values["s3_endpoint"] = moto.url
     try:
-        app = EmulatorApp(Config(**config_values(args)))
+        app = EmulatorApp(Config(**values))
     except sqlite3.Error as exc:
         raise ConfigurationError(
             f"cannot keep the state in {args.state_path}: {exc}; give another --state file"
@@ -189,7 +208,40 @@ def serve(args: argparse.Namespace) -> int:
         server.run(sockets=[sock])
     finally:
         sock.close()
+        if moto is not None:
+            moto.server.stop()
     return 0
+
+
+class _Moto(NamedTuple):
+    server: Any  # moto.server.ThreadedMotoServer
+    url: str
+
+
+def _start_moto(host: str) -> _Moto:
+    """moto's S3 server on ``host`` (a free port), with test credentials for this process
+    when it has none (moto accepts any); its URL and how to reach it are printed."""
+    import os
+
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError as exc:
+        raise MissingExtra("emulator-s3", "--s3 (moto's S3 server)", exc.name) from exc
+    from .server import S3_LISTENING
+
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        os.environ.setdefault(variable, "testing")
+    server = ThreadedMotoServer(ip_address=host, port=0, verbose=False)
+    server.start()
+    bound_host, port = server.get_host_and_port()
+    url = f"http://{bound_host}:{port}"
+    print(f"{S3_LISTENING}{url}", flush=True)
+    print(
+        f"  write buckets with AWS_ENDPOINT_URL={url} (any AWS credentials); preflight reads "
+        f"them with `pulumi config set sentinelhub:preflightS3Endpoint {url}`",
+        flush=True,
+    )
+    return _Moto(server, url)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

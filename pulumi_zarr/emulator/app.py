@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from ..api.deployments import by_name
 from ..api.endpoints import API_PREFIXES, TOKEN_PATH
 from ..api.models import (
     Collection,
@@ -58,7 +59,7 @@ class EmulatorApp:
         self.control = control or Control()
         self.issuer = TokenIssuer(config.clients, config.token_ttl)
         self.db = Database(config.state_path or ":memory:")
-        self.buckets = Buckets(config.buckets_dir, config.s3_endpoint)
+        self.buckets = Buckets(config.buckets_dir, config.s3_endpoint, by_name(config.deployment))
         self.ingestor = Ingestor(self.db, self.buckets, config.ingest_delay, self.control.is_stuck)
         self.control.timeline_source = self.timeline
         self.fastapi, templates = _build(self)

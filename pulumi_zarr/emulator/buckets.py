@@ -10,6 +10,7 @@ from typing import Any
 from zarr.storage import LocalStore
 
 from ..api import models
+from ..api.deployments import DEFAULT, Deployment
 from ..errors import StorageError
 from ..preflight.zarr_store import s3_store
 
@@ -77,13 +78,20 @@ class JailedLocalStore(LocalStore):
 
 
 class Buckets:
-    """Opens the store at ``s3Bucket``/``path`` for reading."""
+    """Opens the store at ``s3Bucket``/``path`` for reading. On S3 it reads as ``deployment``
+    would: a bucket whose policy does not let it read, or in another region, is refused."""
 
-    def __init__(self, buckets_dir: str | Path | None = None, s3_endpoint: str | None = None):
+    def __init__(
+        self,
+        buckets_dir: str | Path | None = None,
+        s3_endpoint: str | None = None,
+        deployment: Deployment = DEFAULT,
+    ):
         if (buckets_dir is None) == (s3_endpoint is None):
             raise ValueError("give exactly one of buckets_dir and s3_endpoint")
         self.buckets_dir = Path(buckets_dir).resolve() if buckets_dir is not None else None
         self.s3_endpoint = s3_endpoint
+        self.deployment = deployment
 
     def describe(self, bucket: str, path: str) -> str:
         return f"s3://{bucket}/{path}"
@@ -114,4 +122,20 @@ class Buckets:
         return JailedLocalStore(Path(real_root), Path(real_bucket))
 
     def _s3(self, bucket: str, path: str) -> Any:
+        self._check_access(bucket, path)  # a missing bucket: s3_store says so
         return s3_store(bucket, path, self.s3_endpoint)
+
+    def _check_access(self, bucket: str, path: str) -> None:
+        from ..bucket.access import check_bucket
+
+        found = check_bucket(
+            bucket, path, self.deployment, endpoint=self.s3_endpoint, as_whom="its credentials"
+        )
+        reasons = [p.problem for p in found.problems] + found.warnings
+        if reasons:
+            raise StorageError(
+                f"access denied: {self.deployment.name} cannot read s3://{bucket}/{path} as "
+                f"{self.deployment.principal}: {'; '.join(reasons)}. Grant it with the bucket "
+                "policy pulumi_zarr.bucket_policy(...) writes, in a bucket in "
+                f"{' or '.join(self.deployment.regions)}"
+            )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from ..api.deployments import DEFAULT, by_name
 from .control import check_duration
 
 #: The OAuth client (id → secret) an emulator has when none is given.
@@ -25,8 +26,12 @@ class Config:
     ingest_delay: float = 1.0
     state_path: str | Path | None = None
     token_ttl: float = 3600.0
+    #: In S3 mode, the deployment the emulator stands in for: it reads buckets as that
+    #: deployment's principal and refuses those its policy or region would refuse.
+    deployment: str = DEFAULT.name
 
     def __post_init__(self) -> None:
+        by_name(self.deployment)  # ValueError naming the known ones
         self.ingest_delay = check_duration("ingest_delay", self.ingest_delay)
         self.token_ttl = check_duration("token_ttl", self.token_ttl, zero=False)
 
@@ -38,6 +43,8 @@ class ServerOptions:
     host: str = "127.0.0.1"
     port: int = 8080
     log_level: str = "info"
+    #: Start moto's S3 server on 127.0.0.1 too, and read the buckets from it.
+    s3: bool = False
 
 
 #: The options whose value goes to :class:`Config`; the parser's ``dest`` is the field name.

@@ -23,6 +23,8 @@ from .config import DEFAULT_CLIENTS, Config, ServerOptions
 from .control import Control, RemoteControl
 
 LISTENING = "pulumi-zarr emulator listening on "
+#: The line ``--s3`` prints once moto's server listens, before :data:`LISTENING`'s.
+S3_LISTENING = "pulumi-zarr emulator: S3 (moto's server) listening on "
 
 
 class _RedactQuery(logging.Filter):
@@ -76,6 +78,7 @@ class Emulator:
         token_ttl: float = Config.token_ttl,
         host: str = ServerOptions.host,
         port: int = 0,
+        deployment: str = Config.deployment,
     ) -> None:
         self.config = Config(
             buckets_dir=buckets_dir,
@@ -84,6 +87,7 @@ class Emulator:
             ingest_delay=ingest_delay,
             state_path=state_path,
             token_ttl=token_ttl,
+            deployment=deployment,
         )
         self.host, self.port = host, port
         self.app: EmulatorApp | None = None
@@ -177,6 +181,8 @@ class EmulatorProcess:
         self.env = env
         self.startup_timeout = startup_timeout
         self.url = ""
+        #: moto's S3 server, with ``--s3`` in ``extra_args``
+        self.s3_url = ""
         self.process: subprocess.Popen[str] | None = None
         self.stdout_lines: list[str] = []
         self._pump: threading.Thread | None = None
@@ -227,6 +233,8 @@ class EmulatorProcess:
                         f"the emulator did not start; log: {self.log_path.read_text()[-2000:]}"
                     ) from None
                 continue
+            if line.startswith(S3_LISTENING):
+                self.s3_url = line[len(S3_LISTENING) :].strip()
             if line.startswith(LISTENING):
                 self.url = line[len(LISTENING) :].strip()
                 return self

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..api.config import source_text
 from ..crs import CRS_EPSG_4326
-from ..errors import NoGroup, StorageError
+from ..errors import NoGroup, PreflightUnavailable, StorageError
 from ..terminal import printable
 from .zarr_store import close_store, open_group, open_location
 
 if TYPE_CHECKING:
+    from ..api.deployments import Deployment
     from .rules import Violation
 
 
@@ -123,6 +124,8 @@ class Findings:
     location: str
     lines: list[str]
     readable: bool = True
+    #: What could not be checked: warnings in every mode, never failures.
+    warnings: list[str] = field(default_factory=list)
 
 
 def collection_findings(
@@ -132,10 +135,19 @@ def collection_findings(
     *,
     s3_endpoint: str | None = None,
     buckets_dir: str | None = None,
+    deployment: Deployment | None = None,
+    no_deployment: str = "",
 ) -> Findings:
     """The preflight of a ZarrCollection's inputs, as ``check`` runs it. Never raises: a store
-    that can't be read is a finding too."""
+    that can't be read is a finding too. On S3, the bucket's policy and region are checked
+    for ``deployment`` too (``no_deployment``: why there is none, a warning)."""
     location = collection_location(s3_bucket, path, buckets_dir)
+    access, warnings = [], []
+    if not buckets_dir:
+        if deployment is not None:
+            access, warnings = _bucket_access(s3_bucket, path, location, deployment, s3_endpoint)
+        elif no_deployment:
+            warnings = [f"preflight: {location}: bucket access not checked: {no_deployment}"]
     try:
         report = run_preflight(location, crs, s3_endpoint=s3_endpoint)
     except StorageError as exc:
@@ -144,6 +156,25 @@ def collection_findings(
             "read access (AWS credentials or profile; an S3-compatible endpoint with "
             f"{source_text('s3_endpoint')}), or set preflight='off'"
         )
-        return Findings(location, [reason], readable=False)
+        return Findings(location, [*access, reason], readable=False, warnings=warnings)
     lines = [printable(f"preflight: {location}: {v.line()}") for v in report.violations]
-    return Findings(location, lines)
+    return Findings(location, access + lines, warnings=warnings)
+
+
+def _bucket_access(
+    bucket: str, path: str, location: str, deployment: Deployment, endpoint: str | None
+) -> tuple[list[str], list[str]]:
+    """(problems, warnings) of the bucket's policy and region, as report lines."""
+    from ..bucket.access import check_bucket
+
+    try:
+        found = check_bucket(
+            bucket, path, deployment, endpoint=endpoint, as_whom="your AWS credentials"
+        )
+    except ImportError as exc:  # boto3/policyuniverse come with the preflight extra
+        raise PreflightUnavailable(f"checking bucket access needs {exc.name}") from exc
+    head = f"preflight: {location}: bucket access"
+    return (
+        [printable(f"{head}: {p.line()}") for p in found.problems],
+        [printable(f"{head} not checked: {w}") for w in found.warnings],
+    )

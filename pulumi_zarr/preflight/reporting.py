@@ -21,7 +21,10 @@ class PreflightReporter:
         self._unreadable_warned: set[str] = set()
 
     def failures(self, mode: str, findings: Findings) -> list[str]:
-        """The reasons ``check`` must fail; warnings go to ``warn``."""
+        """The reasons ``check`` must fail; warnings go to ``warn``. What could not be checked
+        (``findings.warnings``) is a warning in both modes."""
+        for line in findings.warnings:
+            self._warn(line)
         if mode == "error":
             return list(findings.lines)
         if not findings.readable:

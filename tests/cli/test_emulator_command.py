@@ -23,7 +23,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 EVERY_OPTION = [
     "--host", "127.0.0.1", "--port", "0", "--buckets", "{dir}", "--client", "a:a-secret",
     "--client", "b:b-secret", "--ingest-delay", "0.1", "--state", "{dir}/state.sqlite",
-    "--token-ttl", "60", "--log-level", "warning",
+    "--token-ttl", "60", "--log-level", "warning", "--deployment", "cdse",
 ]  # fmt: skip
 
 
@@ -68,9 +68,11 @@ def test_both_entry_points_parse_every_option_alike(tmp_path, argv):
             "ingest_delay": 0.1,
             "state_path": f"{tmp_path}/state.sqlite",
             "token_ttl": 60.0,
+            "deployment": "cdse",
             "host": "127.0.0.1",
             "port": 0,
             "log_level": "warning",
+            "s3": False,
         }
 
 
@@ -92,8 +94,10 @@ def test_the_readme_names_every_option():
 @pytest.mark.parametrize(
     ("argv", "says"),
     [
-        ([], "one of the arguments --buckets --s3-endpoint is required"),
+        ([], "one of the arguments --buckets --s3-endpoint --s3 is required"),
         (["--buckets", ".", "--s3-endpoint", "http://127.0.0.1:9"], "not allowed with argument"),
+        (["--s3", "--s3-endpoint", "http://127.0.0.1:9"], "not allowed with argument"),
+        (["--s3", "--deployment", "mars"], "invalid choice: 'mars' (choose from"),
         (["--buckets", ".", "--client", "nocolon"], "argument --client: expected ID:SECRET"),
         (["--buckets", "/no/such/dir"], "argument --buckets: no such folder: /no/such/dir"),
         (["--buckets", ".", "--port", "x"], "argument --port: expected a TCP port, 0 to 65535"),

@@ -34,6 +34,8 @@ VERSION = PYPROJECT["project"]["version"]
 TEMPLATE = REPO / "templates" / "zarr-python"
 PROGRAMS = [*sorted(p.parent for p in (REPO / "examples").glob("*/__main__.py")), TEMPLATE]
 PROJECTS = [REPO, *PROGRAMS]
+#: The other Pulumi SDKs an example needs besides pulumi-zarr (its requirements.txt, in order).
+OTHER_SDKS = {"aws-bucket": ["pulumi-aws"]}
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +108,11 @@ def test_projects_use_pip_and_dot_venv(project):
 def test_requirements_work_in_a_checkout_and_from_a_release(program, source, wheel, tmp_path):
     requirements = program / "requirements.txt"
     lines = [ln for ln in requirements.read_text().splitlines() if ln.strip()]
-    assert [Requirement(ln).name for ln in lines] == ["pulumi-zarr"]  # no path, no -e
+    # pulumi-zarr (no path, no -e), and what the program composes with (the dev extra has it)
+    assert [Requirement(ln).name for ln in lines] == [
+        "pulumi-zarr",
+        *OTHER_SDKS.get(program.name, []),
+    ]
 
     # a checkout, as the README says: the package installed into the venv first (here: editable),
     # so Pulumi's `pip install -r requirements.txt` has nothing to fetch
@@ -114,6 +120,9 @@ def test_requirements_work_in_a_checkout_and_from_a_release(program, source, whe
     assert "Requirement already satisfied: pulumi-zarr" in out and "Would install" not in out
 
     # a checkout into a fresh venv (e.g. `pulumi new ./templates/...`): PIP_CONSTRAINT names it
+    ours = tmp_path / "requirements.txt"  # offline: only pulumi-zarr's line resolves here
+    ours.write_text(lines[0] + "\n")
+    requirements = ours
     local = tmp_path / "local.txt"
     local.write_text(f"pulumi-zarr @ {source.as_uri()}\n")
     fresh = ("install", "--dry-run", "--no-index", "--no-deps", "--ignore-installed")
@@ -153,7 +162,8 @@ def test_the_template_is_well_formed():
 
 def test_mypy_strict_passes_on_every_program_and_catches_mistyped_inputs(release_python, tmp_path):
     """What a user sees running ``mypy --strict`` on a program: the package is found in
-    site-packages and typed (py.typed). Every example and the template pass; in a program
+    site-packages and typed (py.typed). Every example (aws-bucket against the real pulumi-aws
+    package) and the template pass; in a program
     with mistakes, both classes' keyword forms, typed from the spec's inputs, flag a misspelled
     or mistyped input. One mypy run for all (the SDK's analysis is most of its cost)."""
     pytest.importorskip("mypy", reason="mypy comes with the dev extra")
@@ -169,7 +179,10 @@ def test_mypy_strict_passes_on_every_program_and_catches_mistyped_inputs(release
         'NativeZarrCollection("e", name="n", s3_bucket="b", path="p/", crs="c", profile="eu")\n'
     )
     files = sorted(p.name for p in tmp_path.glob("*.py"))
+    # pulumi-aws (examples/aws-bucket) takes mypy minutes to analyse: its cache is kept
+    cache = Path.home() / ".cache" / "pulumi-zarr" / "mypy"
     mypy = [sys.executable, "-m", "mypy", "--strict", "--python-executable", str(release_python)]
+    mypy += ["--cache-dir", str(cache)]
     done = subprocess.run(
         [*mypy, *files],
         cwd=tmp_path,

@@ -12,6 +12,7 @@ from typing import Any
 
 import pulumi
 import pytest
+from harness.mocks import EchoMocks
 
 from pulumi_zarr import ZarrCollection, ZarrCollectionArgs
 from pulumi_zarr.testing.program import reset_runtime
@@ -19,17 +20,9 @@ from pulumi_zarr.testing.program import reset_runtime
 COUNT = 2_000
 
 
-class _Echo(pulumi.runtime.Mocks):
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        return f"id-{args.name}", dict(args.inputs)
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
-        return {}, None
-
-
 @pytest.fixture
 def mocks():
-    pulumi.runtime.set_mocks(_Echo(), project="many", stack="test", preview=False)
+    pulumi.runtime.set_mocks(EchoMocks(), project="many", stack="test", preview=False)
     yield
     reset_runtime()
 
