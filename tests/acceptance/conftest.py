@@ -1,5 +1,6 @@
-"""Fixtures of the acceptance journey: the target (the emulator in S3 mode unless the
-switch says ``service``), and the CLI (tests/e2e's: on CI it never skips)."""
+"""Fixtures of the acceptance journey: the target (the emulator in S3 mode, as
+`pulumi-zarr emulator --s3` starts it, unless the switch says ``service``), and the CLI
+(tests/e2e's: on CI it never skips)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ from .targets import Target, emulator_target, opted_in, service_target
 
 
 @pytest.fixture
-def target(request: pytest.FixtureRequest) -> Iterator[Target]:
+def target() -> Iterator[Target]:
     if opted_in():
         yield service_target()
         return
-    s3 = request.getfixturevalue("s3")  # moto's S3 server, tests/harness/s3.py
-    with emulator_target(s3) as found:
+    with emulator_target() as found:
         yield found

@@ -1,10 +1,12 @@
 """The acceptance journey: a user's collection from create to destroy through the real CLI, on
 one stack, against the emulator in S3 mode (CI) or the real service (README: Acceptance suite).
 
-Steps: create (preflight 'error', so the store is read over S3 at preview), rename, re-ingest,
-refresh after a rename outside Pulumi, adopt a collection made outside Pulumi (`import_id`),
-one FAILED ingestion, destroy. Whatever happens, the cleanup destroys the stack, deletes every
-collection named with the run's prefix and removes the stores it wrote.
+Steps: the bucket checks at preview (preflight 'error': a missing policy, then a wrong region,
+each naming the problem; Target.bucket_checks), create once the policy is granted, rename,
+re-ingest, refresh after a rename outside Pulumi, adopt a collection made outside Pulumi
+(`import_id`), one FAILED ingestion, destroy. Whatever happens, the cleanup destroys the stack,
+deletes every collection named with the run's prefix, removes the stores it wrote and puts the
+buckets' policies back as they were.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pulumi_zarr.crs import crs_url
 from pulumi_zarr.testing.cli import CliError, Stack
 
 from .report import Journey
-from .targets import CLIENT_SECRET, FAILING, GOOD, Target, key, opted_in
+from .targets import CLIENT_SECRET, FAILING, GOOD, Target, key, line_with, opted_in
 
 #: The service ingests at its own pace (the journey waits for three ingestions); the emulator
 #: in S3 mode takes about a minute of CPU.
@@ -37,8 +39,6 @@ def test_the_journey(target: Target, pulumi_cli: str, tmp_path: Path) -> None:
     try:
         target.write_stores()
         stack.init(target.stack_config(), {key("client_secret"): target.client_secret})
-        journey.step("bucket checks")
-        target.bucket_checks()
         _walk(journey, stack, api, target)
     except BaseException as error:
         journey.failure = str(error).splitlines()[0] if str(error) else type(error).__name__
@@ -55,6 +55,7 @@ def _walk(journey: Journey, stack: Stack, api: Any, target: Target) -> None:
     name = f"{target.prefix} cube"
     cube = {"name": name, "s3_bucket": target.bucket, "path": target.path(GOOD), "crs": CRS,
             "preflight": "error"}  # fmt: skip
+    target.bucket_checks(journey, stack, cube)
 
     journey.step("create")
     stack.collections({"cube": cube})
@@ -84,7 +85,9 @@ def _walk(journey: Journey, stack: Stack, api: Any, target: Target) -> None:
 
     journey.step("refresh")
     api.rename(made["id"], f"{name} by hand")
-    stack.refresh()
+    shown = stack.refresh("--diff").stdout
+    journey.expect("the drift shown", f"{name} by hand" in shown, True)
+    journey.expect("the refresh counted", "1 updated" in shown, True)
     [held] = [r for r in stack.resources() if r["urn"].endswith("::cube")]
     journey.expect("name in the state", held["outputs"].get("name"), f"{name} by hand")
 
@@ -94,7 +97,8 @@ def _walk(journey: Journey, stack: Stack, api: Any, target: Target) -> None:
     adopted = {"name": outside["name"], "s3_bucket": target.bucket, "path": target.path(GOOD),
                "crs": CRS, "import_id": outside["id"]}  # fmt: skip
     stack.collections({"cube": cube, "adopted": adopted})
-    stack.up()  # also renames "cube" back
+    shown = stack.up().stdout  # also renames "cube" back
+    journey.expect("the rename back shown", "[diff: ~name]" in shown, True)
     outputs = stack.outputs()
     journey.expect("adopted id", outputs["adopted"]["id"], outside["id"])
     journey.expect("collections of that name", len(api.named(outside["name"])), 1)
@@ -108,7 +112,7 @@ def _walk(journey: Journey, stack: Stack, api: Any, target: Target) -> None:
     journey.expect("the failure shown", "failed to ingest" in shown, True)
     journey.expect("left behind", "was deleted, so nothing is left behind" in shown, True)
     journey.expect("collections of that name", api.named(broken["name"]), [])
-    journey.note(_line(shown, "failed to ingest"))
+    journey.note(line_with(shown, "failed to ingest"))
 
     journey.step("destroy")
     stack.collections({"cube": cube, "adopted": adopted})
@@ -128,13 +132,12 @@ def _clean_up(journey: Journey, stack: Stack, api: Any, target: Target) -> None:
     for leftover in _ours(api, target):
         journey.notes.append(f"- cleanup: deleted {leftover['id']} ({leftover['name']})")
         api.delete(leftover["id"])
-    target.remove_stores()
-    api.close()
+    try:
+        target.remove_stores()
+    finally:
+        target.restore_policies()
+        api.close()
 
 
 def _ours(api: Any, target: Target) -> list[dict[str, Any]]:
     return [c for c in api.list(search=target.prefix) if c["name"].startswith(target.prefix)]
-
-
-def _line(text: str, marker: str) -> str:
-    return next((line.strip() for line in text.splitlines() if marker in line), text[-200:])

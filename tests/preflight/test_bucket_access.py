@@ -1,6 +1,6 @@
 """Bucket access at preview: the preflight reads the bucket's policy and location from moto's S3
 server with the user's credentials and judges them for the deployment (in process: the layer
-that decides; the real CLI shows it once, in tests/e2e/test_bucket_access.py)."""
+that decides; the real CLI shows it once, in the acceptance journey, tests/acceptance)."""
 
 from __future__ import annotations
 
