@@ -106,14 +106,8 @@ def test_preview_up_rename_replace_refresh_destroy(stack_factory, emu, api):
     assert api.get(first) is None
     assert [c["id"] for c in collections_named(api, renamed)] == [second]
 
-    # refresh: a rename outside Pulumi shows as drift, and the next up renames it back
-    api.rename(second, name + " by hand")
-    shown = stack.refresh("--diff").stdout
-    assert "name" in shown and f"{name} by hand" in shown, shown
-    assert "1 updated" in shown, shown
-    again = stack.up().stdout
-    assert "[diff: ~name]" in again, again
-    assert api.get(second)["name"] == renamed
+    # (a rename outside Pulumi, shown by refresh as drift and renamed back by the next up: the
+    # acceptance journey, tests/acceptance, docs/test-dedupe.md)
 
     # refresh: deleted outside Pulumi, dropped from the state
     api.delete(second)
@@ -204,6 +198,8 @@ WARNED_UNDER = {
 def test_preflight_warn_prints_a_warning_and_error_stops_preview(
     stack_factory, api, buckets, resource
 ):
+    """Where each surface lists a warning; that 'error' stops the preview, on the path, for the
+    native plugin (the dynamic resource's: the acceptance journey's missing-policy preview)."""
     write_cube_with_skipped_array(buckets, BUCKET, "skips.zarr/")
     name = unique("preflight")
     stack = stack_factory(
@@ -217,6 +213,8 @@ def test_preflight_warn_prints_a_warning_and_error_stops_preview(
         r"^\s+warning: preflight: .*skips\.zarr: rule 2: array 'bad-name'", warned, re.M
     )
     assert f"+ {CREATED[resource]} to create" in shown
+    if resource == "dynamic":
+        return
 
     stack.collections({"cube": spec(name, path="skips.zarr/", preflight="error")})
     shown = stack.preview(ok=False).stdout
