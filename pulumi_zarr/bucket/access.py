@@ -14,10 +14,10 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..api.deployments import Deployment
-from .policy import ACTIONS, BUCKET_ACTIONS, bucket_arn
+from .policy import ACTIONS, BUCKET_ACTIONS, bucket_arn, resources
 
 #: What GetBucketLocation answers for the two regions it does not name.
 _LOCATION_ALIASES = {"": "us-east-1", "EU": "eu-west-1"}
@@ -60,7 +60,7 @@ def _needed(bucket: str, path: str) -> list[tuple[str, str]]:
 def _allowed_text(bucket: str, deployment: Deployment) -> str:
     return (
         f"a bucket policy statement with Effect Allow, Principal {deployment.principal}, "
-        f"Action {', '.join(ACTIONS)}, Resource {bucket_arn(bucket)} and {bucket_arn(bucket)}/*, "
+        f"Action {', '.join(ACTIONS)}, Resource {' and '.join(resources(bucket))}, "
         "and no Deny of them: pulumi_zarr.bucket_policy(...) writes it"
     )
 
@@ -70,27 +70,30 @@ def _names_principal(principals: set[str], deployment: Deployment) -> bool:
     return bool(principals & {"*", deployment.principal, account})
 
 
-def _applies_to(statement: Mapping[str, Any], deployment: Deployment) -> bool:
+class _Parsed(NamedTuple):
+    """A statement as written, and as policyuniverse reads it (parsed once per check)."""
+
+    raw: Mapping[str, Any]
+    parsed: Any  # policyuniverse.statement.Statement
+
+
+def _applies_to(statement: _Parsed, deployment: Deployment) -> bool:
     from policyuniverse.statement import Statement
 
-    if "NotPrincipal" in statement:  # everyone but those named
-        excluded = Statement({"Principal": statement["NotPrincipal"]}).principals
+    if "NotPrincipal" in statement.raw:  # everyone but those named
+        excluded = Statement({"Principal": statement.raw["NotPrincipal"]}).principals
         return not _names_principal(excluded, deployment)
-    return _names_principal(Statement(dict(statement)).principals, deployment)
+    return _names_principal(statement.parsed.principals, deployment)
 
 
-def _covers(statement: Mapping[str, Any], action: str, resource: str) -> bool:
-    from policyuniverse.statement import Statement
-
-    parsed = Statement(dict(statement))
-    if action.lower() not in parsed.actions_expanded:
+def _covers(statement: _Parsed, action: str, resource: str) -> bool:
+    if action.lower() not in statement.parsed.actions_expanded:
         return False
-    patterns = parsed.resources
-    if "NotResource" in statement:
-        excluded = statement["NotResource"]
+    if "NotResource" in statement.raw:
+        excluded = statement.raw["NotResource"]
         excluded = [excluded] if isinstance(excluded, str) else list(excluded)
         return not any(fnmatchcase(resource, p) for p in excluded)
-    return any(fnmatchcase(resource, str(p)) for p in patterns)
+    return any(fnmatchcase(resource, str(p)) for p in statement.parsed.resources)
 
 
 def _statements(policy: str | Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -116,17 +119,23 @@ def policy_problems(
         statements = _statements(policy)
     except ValueError as exc:
         return [Problem(f"the bucket policy of '{bucket}' is not JSON ({exc})", allowed)]
-    mine = [s for s in statements if _applies_to(s, deployment)]
+    from policyuniverse.statement import Statement
+
+    parsed = (_Parsed(s, Statement(dict(s))) for s in statements)
+    mine = [s for s in parsed if _applies_to(s, deployment)]
     denied, missing = [], []
     for action, resource in _needed(bucket, path):
         deny = next(
-            (s for s in mine if s.get("Effect") == "Deny" and _covers(s, action, resource)), None
+            (s.raw for s in mine if s.raw.get("Effect") == "Deny" and _covers(s, action, resource)),
+            None,
         )
         if deny is not None:
             sid = f" (statement {deny['Sid']!r})" if deny.get("Sid") else ""
             denied.append(f"{action} on {resource}{sid}")
         elif not any(
-            s.get("Effect") == "Allow" and "Condition" not in s and _covers(s, action, resource)
+            s.raw.get("Effect") == "Allow"
+            and "Condition" not in s.raw
+            and _covers(s, action, resource)
             for s in mine
         ):
             missing.append(f"{action} on {resource}")
