@@ -78,6 +78,15 @@ build_legacy_host() {
   mv "$out.new" "$out"
 }
 
+# One build at a time per cache: a second run (another checkout, a second terminal) waits for
+# the first, then finds the cache complete.
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+if ! flock -n 9; then
+  say "another pulumi-cli.sh is building into $cache: waiting for it"
+  flock 9
+fi
+
 if complete; then
   # a cached legacy host built without the patch (or with an older one): rebuild it alone
   if grep -q "language-python $legacy_host" "$cache/BUILT_FROM" 2>/dev/null \
@@ -114,9 +123,10 @@ fi
 
 start=$SECONDS
 work="$(mktemp -d)"
-trap 'rm -rf "$work" "$bin.partial"' EXIT
+partial="$bin.partial.$$"
+trap 'rm -rf "$work" "$partial"' EXIT
 say "building Pulumi CLI $version with $go_ver into $bin (the first build takes minutes)"
-mkdir -p "$work/cli" "$bin.partial"
+mkdir -p "$work/cli" "$partial"
 cd "$work/cli"
 cat > go.mod <<EOF
 module pulumizarr.local/clibuild
@@ -152,35 +162,35 @@ say "[2/5] language host: $langhost"
 flags=(-trimpath -tags osusergo,grpcnotrace
        -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version")
 say "[3/5] compiling pulumi (the longest step)"
-go build -v "${flags[@]}" -o "$bin.partial/pulumi" "$pkg/cmd/pulumi" 2>&1 | progress pulumi
-[ -x "$bin.partial/pulumi" ] || die "building pulumi failed (errors above)"
+go build -v "${flags[@]}" -o "$partial/pulumi" "$pkg/cmd/pulumi" 2>&1 | progress pulumi
+[ -x "$partial/pulumi" ] || die "building pulumi failed (errors above)"
 
 say "[4/5] compiling pulumi-language-python"
 if [ "${langhost%@*}" = "$langhost_mod" ]; then
-  go build -v "${flags[@]}" -o "$bin.partial/pulumi-language-python" "$langhost_mod" 2>&1 \
+  go build -v "${flags[@]}" -o "$partial/pulumi-language-python" "$langhost_mod" 2>&1 \
     | progress language-python
 else
-  build_legacy_host "$bin.partial/pulumi-language-python"
+  build_legacy_host "$partial/pulumi-language-python"
   echo "$patch_stamp" > "$cache/LANGHOST_PATCH"
 fi
-[ -x "$bin.partial/pulumi-language-python" ] || die "building pulumi-language-python failed"
+[ -x "$partial/pulumi-language-python" ] || die "building pulumi-language-python failed"
 # The exec shim and the dynamic-provider launcher: scripts of the SDK release we pin.
 sdkdir="$(go mod download -json "github.com/pulumi/pulumi/sdk/v3@$want" \
           | python3 -c 'import json,sys; print(json.load(sys.stdin).get("Dir", ""))')"
 [ -d "$sdkdir" ] || die "github.com/pulumi/pulumi/sdk/v3@$want is not served (needed for its scripts)"
-install -m 0755 "$sdkdir/python/dist/pulumi-resource-pulumi-python" "$bin.partial/"
-install -m 0755 "$sdkdir/python/cmd/pulumi-language-python-exec" "$bin.partial/"
+install -m 0755 "$sdkdir/python/dist/pulumi-resource-pulumi-python" "$partial/"
+install -m 0755 "$sdkdir/python/cmd/pulumi-language-python-exec" "$partial/"
 
 say "[5/5] compiling pulumi-language-yaml $yaml_version"
-GOFLAGS= GOBIN="$bin.partial" go install -v -trimpath \
+GOFLAGS= GOBIN="$partial" go install -v -trimpath \
   -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$yaml_version" \
   "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@$yaml_version" 2>&1 | progress language-yaml
-[ -x "$bin.partial/pulumi-language-yaml" ] || die "building pulumi-language-yaml failed"
+[ -x "$partial/pulumi-language-yaml" ] || die "building pulumi-language-yaml failed"
 
-built="$("$bin.partial/pulumi" version)"
+built="$("$partial/pulumi" version)"
 [ -n "$built" ] || die "the built pulumi prints an empty version"
 rm -rf "$bin"
-mv "$bin.partial" "$bin"
+mv "$partial" "$bin"
 echo "pulumi $version (wanted $want); language-python $langhost; scripts of sdk/v3@$want;" \
   "language-yaml $yaml_version; $go_ver" > "$cache/BUILT_FROM"
 say "built pulumi $built in $((SECONDS - start)) s: $(cat "$cache/BUILT_FROM")"

@@ -11,7 +11,7 @@ from emulator.helpers import oauth_session
 
 #: Fixture modules for every test: the harness's emulator, provider host and API (module
 #: scoped), and an S3 server.
-pytest_plugins = ["harness.fixtures", "harness.s3", "harness.summary"]
+pytest_plugins = ["harness.fixtures", "harness.s3", "harness.summary", "harness.cpu"]
 
 FAST_INGEST = 0.2  # seconds from create to a final status in the emulator fixtures
 
