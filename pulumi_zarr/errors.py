@@ -227,6 +227,34 @@ def error_class_for(status: int) -> type[ZarrApiError]:
     return _BY_STATUS.get(status, ZarrApiError)
 
 
+def install_command(extra: str) -> str:
+    """The pip command that adds ``extra`` to this installation of pulumi-zarr, from where it was
+    installed (PEP 610's ``direct_url.json``: a checkout, a wheel, a git URL): pulumi-zarr is not
+    on PyPI, so ``pip install pulumi-zarr[extra]`` alone would not find it."""
+    import json
+    from importlib import metadata
+
+    # every copy on the path (a checkout's build metadata may shadow the installed one)
+    found = (d.read_text("direct_url.json") for d in metadata.distributions(name="pulumi-zarr"))
+    try:
+        origin = json.loads(next((text for text in found if text), "{}"))
+    except ValueError:
+        origin = {}
+    if not isinstance(origin, dict):
+        origin = {}
+    url = str(origin.get("url", ""))
+    if isinstance(origin.get("vcs_info"), dict):
+        info = origin["vcs_info"]
+        url = f"{info.get('vcs', 'git')}+{url}@{info.get('commit_id', '')}".rstrip("@")
+    if not url:
+        return f'pip install "pulumi-zarr[{extra}]" from where you installed pulumi-zarr'
+    if url.startswith("file://") and "dir_info" in origin:
+        folder = url.removeprefix("file://")
+        editable = "-e " if origin["dir_info"].get("editable") else ""
+        return f'pip install {editable}"{folder}[{extra}]"'
+    return f'pip install "pulumi-zarr[{extra}] @ {url}"'
+
+
 class MissingExtra(PulumiZarrError, ImportError):
     """An optional extra of pulumi-zarr is not installed; the message says what to install
     (an ImportError too, so ``except ImportError`` still catches it)."""
@@ -235,8 +263,7 @@ class MissingExtra(PulumiZarrError, ImportError):
         self.extra = extra
         missing = f" (module {module!r} is missing)" if module else ""
         super().__init__(
-            f"{feature} needs the optional extra '{extra}': "
-            f'pip install "pulumi-zarr[{extra}]"{missing}'
+            f"{feature} needs the optional extra '{extra}': {install_command(extra)}{missing}"
         )
 
 

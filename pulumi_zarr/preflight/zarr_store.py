@@ -8,16 +8,16 @@ import contextlib
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..errors import NoGroup, PreflightUnavailable, StorageError
-
-INSTALL_HINT = "install pulumi-zarr[preflight] (pip install 'pulumi-zarr[preflight]')"
+from ..errors import NoGroup, PreflightUnavailable, StorageError, install_command
 
 
 def _zarr() -> Any:
     try:
         import zarr
     except ImportError as exc:
-        raise PreflightUnavailable(f"the Zarr check needs zarr: {INSTALL_HINT}") from exc
+        raise PreflightUnavailable(
+            f"the Zarr check needs zarr: {install_command('preflight')}"
+        ) from exc
     return zarr
 
 
@@ -27,7 +27,9 @@ def s3_store(bucket: str, path: str, endpoint: str | None = None) -> Any:
     try:
         import s3fs
     except ImportError as exc:
-        raise PreflightUnavailable(f"reading S3 needs s3fs: {INSTALL_HINT}") from exc
+        raise PreflightUnavailable(
+            f"reading S3 needs s3fs: {install_command('preflight')}"
+        ) from exc
     from zarr.storage import FsspecStore
 
     options = {"endpoint_url": endpoint, "skip_instance_cache": True, "use_listings_cache": False}

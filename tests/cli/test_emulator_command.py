@@ -19,7 +19,9 @@ from pulumi_zarr.emulator import __main__ as emulator_main
 from pulumi_zarr.emulator.config import SERVER_FIELDS, Config, ServerOptions
 from pulumi_zarr.emulator.server import EmulatorProcess
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+ROOT = Path(__file__).resolve().parents[2]  # the checkout the suite's editable install is from
+
+README = ROOT / "README.md"
 EVERY_OPTION = [
     "--host", "127.0.0.1", "--port", "0", "--buckets", "{dir}", "--client", "a:a-secret",
     "--client", "b:b-secret", "--ingest-delay", "0.1", "--state", "{dir}/state.sqlite",
@@ -192,7 +194,7 @@ def test_without_the_extra_says_what_to_install(capsys, monkeypatch, tmp_path, e
     assert (code, out) == (2, "")
     assert err == (
         f"{entry if entry == 'pulumi-zarr' else 'python -m pulumi_zarr.emulator'}: the emulator "
-        "needs the optional extra 'emulator': pip install \"pulumi-zarr[emulator]\" (module "
+        f"needs the optional extra 'emulator': pip install -e \"{ROOT}[emulator]\" (module "
         "'uvicorn' is missing)\n"
     )
 

@@ -9,6 +9,7 @@ import pytest
 
 from pulumi_zarr.cli import main
 from pulumi_zarr.emulator.samples import write_cube
+from pulumi_zarr.errors import install_command
 
 BROKEN = {"small": {"dtype": "i2"}}
 
@@ -104,7 +105,7 @@ def test_without_the_extra_says_what_to_install(tmp_path, capsys, monkeypatch):
     assert (code, out) == (2, "")
     assert err.endswith(
         "pulumi-zarr: validate needs the optional extra 'preflight': "
-        "pip install \"pulumi-zarr[preflight]\" (module 'zarr' is missing)\n"
+        f"{install_command('preflight')} (module 'zarr' is missing)\n"
     )
 
 

@@ -57,3 +57,43 @@ def test_error_text_never_holds_a_registered_secret():
         lifecycle = ZarrCollectionError(f"creating failed ({api})")
         for text in (str(api), repr(api), api.message, api.code, api.reason, str(lifecycle)):
             assert "s3cr3t" not in text and "***" in text, text
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "command"),
+    [
+        (
+            '{"url": "file:///src/pulumi-zarr", "dir_info": {"editable": true}}',
+            'pip install -e "/src/pulumi-zarr[emulator]"',
+        ),
+        (
+            '{"url": "file:///src/pulumi-zarr", "dir_info": {}}',
+            'pip install "/src/pulumi-zarr[emulator]"',
+        ),
+        (
+            '{"url": "file:///w/pulumi_zarr-0.1.0-py3-none-any.whl", "archive_info": {}}',
+            'pip install "pulumi-zarr[emulator] @ file:///w/pulumi_zarr-0.1.0-py3-none-any.whl"',
+        ),
+        (
+            '{"url": "https://example.org/r.git", "vcs_info": {"vcs": "git", "commit_id": "abc"}}',
+            'pip install "pulumi-zarr[emulator] @ git+https://example.org/r.git@abc"',
+        ),
+        (None, 'pip install "pulumi-zarr[emulator]" from where you installed pulumi-zarr'),
+    ],
+)
+def test_the_install_command_names_where_pulumi_zarr_came_from(monkeypatch, direct_url, command):
+    """pulumi-zarr is not on PyPI: a missing extra is installed from the checkout, wheel or URL
+    the package itself came from (PEP 610), never from a bare name pip cannot find."""
+    from importlib import metadata
+
+    from pulumi_zarr.errors import MissingExtra, install_command
+
+    class Installed:
+        def read_text(self, name: str) -> str | None:
+            return direct_url if name == "direct_url.json" else None
+
+    monkeypatch.setattr(metadata, "distributions", lambda name: [Installed()])
+    assert install_command("emulator") == command
+    assert str(MissingExtra("emulator", "the emulator", "uvicorn")) == (
+        f"the emulator needs the optional extra 'emulator': {command} (module 'uvicorn' is missing)"
+    )
