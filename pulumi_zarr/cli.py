@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from .api.config import BY_NAME, CONNECTION, PREFLIGHT, PROFILE, Reader, first_set
@@ -285,6 +286,48 @@ def _validate(args: argparse.Namespace) -> int:
     return OK if report.ok else FINDINGS
 
 
+def _sample_cube(args: argparse.Namespace) -> int:
+    from .collection.spec import check_bucket, check_path
+
+    try:
+        bucket, path = check_bucket(args.bucket), check_path(args.path)
+    except ValueError as exc:
+        print(f"{PROG}: sample-cube: {exc}", file=sys.stderr)
+        return USAGE
+    try:
+        from .emulator.samples import write_cube
+    except ImportError as exc:
+        raise MissingExtra("emulator", "sample-cube", getattr(exc, "name", None)) from exc
+    from .emulator.samples import CRS_URLS
+
+    grid = next((key for key, url in CRS_URLS.items() if url == args.crs), None)
+    if grid is None:
+        codes = ", ".join(url.rsplit("/", 1)[-1] for url in CRS_URLS.values())
+        print(f"{PROG}: sample-cube: --crs: sample grids exist for EPSG {codes}", file=sys.stderr)
+        return USAGE
+    target = Path(args.buckets) / bucket / path
+    if target.exists():
+        print(f"{PROG}: sample-cube: {target} exists; choose another --path", file=sys.stderr)
+        return USAGE
+    arrays = tuple(a for a in args.arrays.split(",") if a)
+    write_cube(target, arrays=arrays, times=args.times or None, crs=grid)
+    if args.json:
+        _print_json(
+            {
+                "store": str(target),
+                "s3Bucket": bucket,
+                "path": path,
+                "crs": args.crs,
+                "arrays": list(arrays),
+            }
+        )
+        return OK
+    print(f"wrote a Zarr group with arrays {', '.join(arrays)} to {target}")
+    print(f"serve it:   pulumi-zarr emulator --buckets {args.buckets}")
+    print(f"declare it: s3_bucket={bucket!r} path={path!r} crs={args.crs!r}")
+    return OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every command; shared flags are accepted before or after a subcommand."""
     from . import __version__
@@ -390,6 +433,25 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         default=first_set(PREFLIGHT, {}, os.environ)["s3_endpoint"],
         help=f"S3-compatible endpoint URL (default: {BY_NAME['s3_endpoint'].variable}, else AWS)",
+    )
+    cube = command(
+        "sample-cube",
+        _sample_cube,
+        OUTPUT_FLAGS,
+        parents=[output],
+        help="write a small Zarr cube that ingests, for the emulator (needs pulumi-zarr[emulator])",
+        description="Write a Zarr v2 group that passes every ingestion rule into a buckets folder "
+        "(BUCKETS/BUCKET/PATH), to serve with `pulumi-zarr emulator --buckets BUCKETS`.",
+    )
+    cube.add_argument(
+        "--buckets", required=True, metavar="DIR", help="the emulator's buckets folder"
+    )
+    cube.add_argument("--bucket", default="cubes", help="the bucket: a folder in it (%(default)s)")
+    cube.add_argument("--path", default="demo.zarr/", help="the group's prefix (%(default)s)")
+    cube.add_argument("--arrays", default="B1,B2,B3", help="comma-separated (%(default)s)")
+    cube.add_argument("--times", type=int, default=0, help="time steps (default: none)")
+    cube.add_argument(
+        "--crs", type=_crs, default=_crs("4326"), help="EPSG code or opengis URL (4326)"
     )
     return parser
 
