@@ -32,6 +32,7 @@ import shutil
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,7 +117,7 @@ class Sampler(threading.Thread):
         return out
 
 
-def measured(run) -> tuple[Step, object]:  # noqa: ANN001
+def measured(run: Callable[[], str]) -> tuple[Step, str]:
     """Run ``run()`` (a CLI command) and measure it."""
     sampler = Sampler()
     me = psutil.Process()
