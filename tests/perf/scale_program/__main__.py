@@ -39,9 +39,18 @@ if kind == "noop":
         def delete(self, id_, props):
             return None
 
+    import pickle
+
     class NoOpResource(pulumi.dynamic.Resource, module="perf", name="NoOp"):
         def __init__(self, name: str, props: dict) -> None:
-            super().__init__(NoOp(), name, props)
+            # as ZarrCollection does: undo the pickler wrapper the SDK's serialize_provider
+            # leaves behind per resource (RecursionError near 960 resources otherwise)
+            saved = {n: getattr(pickle._Pickler, n) for n in ("_batch_setitems", "save_dict")}
+            try:
+                super().__init__(NoOp(), name, props)
+            finally:
+                for n, method in saved.items():
+                    setattr(pickle._Pickler, n, method)
 
     made = [NoOpResource(f"c-{i}", inputs(i)) for i in range(count)]
 else:
