@@ -204,11 +204,38 @@ def _exists(client: ZarrClient, spec: CollectionCreate, found: list[Collection])
     return ZarrCollectionError(" ".join(said))
 
 
+class _Until(NamedTuple):
+    """A create's deadline (``time.monotonic()``) and what set it, as an error names it."""
+
+    at: float
+    why: str
+
+
+def _create_deadline(client: ZarrClient, inputs: ZarrCollectionInputs, started: float) -> _Until:
+    """Until when a create may take: ``ingestion_timeout_seconds`` when it waits for the
+    ingestion; without waiting it is the search and the POST (with the lookup after a POST
+    whose answer was lost), one request's budget each, and never longer than
+    ``ingestion_timeout_seconds``."""
+    if inputs.wait_for_ingestion:
+        return _Until(started + inputs.ingestion_timeout_seconds, "ingestion_timeout_seconds")
+    budget = 2 * client.http.request_budget
+    if budget >= inputs.ingestion_timeout_seconds:
+        return _Until(started + inputs.ingestion_timeout_seconds, "ingestion_timeout_seconds")
+    settings = client.settings
+    return _Until(
+        started + budget,
+        f"{budget:g} s, wait_for_ingestion being false: the search and the POST, each "
+        f"within {settings.max_attempts} attempts of {settings.timeout_seconds:g} s",
+    )
+
+
 def _find_made(
-    client: ZarrClient, spec: CollectionCreate, lost: ZarrApiError, until: float
+    client: ZarrClient, spec: CollectionCreate, lost: ZarrApiError, deadline: _Until
 ) -> Collection:
-    """The collection a POST with an unknown outcome made, looked for until ``until`` (once
-    more past it). The search before the POST found none, so a match is that POST's."""
+    """The collection a POST with an unknown outcome made, looked for until the create's
+    deadline (once more past it). The search before the POST found none, so a match is that
+    POST's; it never POSTs again."""
+    until = deadline.at
     started = time.monotonic()
     failure: ZarrApiError | None = None
     while True:
@@ -235,23 +262,24 @@ def _find_made(
     looked = f"; looking it up failed as well ({_cause(failure)})" if failure else ""
     raise ZarrCollectionError(
         f"creating {describe(spec)}: the POST got no usable answer ({_cause(lost)}), and no "
-        f"such collection appeared by the deadline (ingestion_timeout_seconds){looked}. The "
+        f"such collection appeared by the deadline ({deadline.why}){looked}. The "
         "service may still have created it, and it may appear later: the next `pulumi up` "
         "looks for it before creating anything and, if it is there, says how to adopt it "
         "(import_id), so a second one is never made."
     )
 
 
-def _post(client: ZarrClient, spec: CollectionCreate, until: float) -> Collection:
+def _post(client: ZarrClient, spec: CollectionCreate, deadline: _Until) -> Collection:
     """POST the collection unless an identical one exists; if the outcome is unknown, find
     the one the POST made (never a second POST). One spec at a time in this process."""
-    with _one_at_a_time(client, spec, until):
-        made = _post_alone(client, spec, until)
+    with _one_at_a_time(client, spec, deadline.at):
+        made = _post_alone(client, spec, deadline)
         hold(made.id)  # before a twin waiting for the lock searches
         return made
 
 
-def _post_alone(client: ZarrClient, spec: CollectionCreate, until: float) -> Collection:
+def _post_alone(client: ZarrClient, spec: CollectionCreate, deadline: _Until) -> Collection:
+    until = deadline.at
     try:
         with client.deadline(until):
             existing = _identical(client, spec)
@@ -274,7 +302,7 @@ def _post_alone(client: ZarrClient, spec: CollectionCreate, until: float) -> Col
         ) from None
     except (RequestMayHaveBeenApplied, ServerError, UnexpectedResponse) as exc:
         lost: ZarrApiError = exc  # the service may have made it
-    return _find_made(client, spec, lost, until)
+    return _find_made(client, spec, lost, deadline)
 
 
 def _discard(client: ZarrClient, collection: Collection, reason: str) -> ZarrCollectionError:
@@ -358,12 +386,14 @@ def create(client: ZarrClient, inputs: ZarrCollectionInputs) -> Created:
     the collection stays for the rerun to adopt (:mod:`.engine_watch`).
     """
     started = time.monotonic()
-    until = started + inputs.ingestion_timeout_seconds
-    with _deadline(client, inputs.ingestion_timeout_seconds):
-        if inputs.import_id:
+    if inputs.import_id:
+        with _deadline(client, inputs.ingestion_timeout_seconds):
             return _adopt(client, inputs, inputs.import_id, started)
+    deadline = _create_deadline(client, inputs, started)
+    until = deadline.at
+    with _deadline(client, until - started):
         spec = inputs.create_payload()
-        collection = made = _post(client, spec, until)
+        collection = made = _post(client, spec, deadline)
         try:
             if inputs.wait_for_ingestion:
                 with client.deadline(until):

@@ -350,3 +350,20 @@ def test_read_only_fields_are_what_the_service_fills_in():
         "zattrs",
         "additionalData",
     } == READ_ONLY_FIELDS
+
+
+def test_search_is_case_folded_and_follows_renames(emulator, oauth):
+    """The search compares case-folded names (beyond ASCII: 'ß' is 'ss'), in SQL, and a
+    renamed collection is found by its new name only."""
+    made = create(oauth, emulator.url, name="Straße 1")
+    create(oauth, emulator.url, name="Strasse 10")
+    url = f"{emulator.url}/api/v1/zarr/collections"
+    found = oauth.get(url, params={"search": "STRASSE 1"}).json()["data"]
+    assert sorted(c["name"] for c in found) == ["Strasse 10", "Straße 1"]
+    assert oauth.put(f"{url}/{made['id']}", json={"name": "renamed"}).status_code == 204
+    assert [c["name"] for c in oauth.get(url, params={"search": "straße"}).json()["data"]] == [
+        "Strasse 10"
+    ]
+    assert [c["id"] for c in oauth.get(url, params={"search": "RENAMED"}).json()["data"]] == [
+        made["id"]
+    ]

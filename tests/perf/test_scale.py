@@ -1,5 +1,22 @@
-"""Scale through the real CLI, on demand: one program with 1,200 ZarrCollections goes up and is
-destroyed, with its figures reported (never asserted).
+"""Scale through the real CLI, on demand, beside the engine's floor (issue 17).
+
+One program with N resources goes up, is refreshed and destroyed, for each kind in the same run:
+``noop`` (a dynamic resource whose provider does nothing: what the engine and the SDK cost, the
+floor), ``dynamic`` (ZarrCollection) and ``native`` (NativeZarrCollection), all with the same
+CLI and flags (``PULUMI_SKIP_CHECKPOINTS=true``, ``--parallel 16``; the collections do not wait
+for their ingestion) against the in-process emulator. Reported, never asserted: the wall time of
+each step; the CPU of the program, the provider host or plugin, the engine (the ``pulumi`` CLI
+and its language host) and the emulator, each apart; the peak memory of the CLI's process tree;
+the state's size per resource; and a table of the ratios to the floor.
+
+Skipped unless ``PERF_SCALE_COUNTS`` is set (e.g. ``300,1200``); ``PERF_SCALE_KINDS`` picks the
+kinds (default ``noop,dynamic,native``). Without the ``pulumi`` CLI on PATH it is skipped too
+(``bash scripts/pulumi-cli.sh`` builds it).
+
+The CPU of each process is sampled with psutil every 50 ms while the step runs (a process's last
+<50 ms are missed); ``total`` is exact: the step's children CPU from ``getrusage``. The emulator
+runs in this process: its CPU is this process's, less the main thread (waiting for the CLI) and
+the sampler's thread.
 
 Before ZarrCollection's guard, the SDK's serialize_provider raised RecursionError near 960
 dynamic resources in one program; tests/unit/test_many_resources.py proves the guard in the
@@ -8,9 +25,15 @@ suite, in process.
 
 from __future__ import annotations
 
+import json
 import os
+import resource
 import shutil
+import threading
 import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -18,48 +41,245 @@ from bench import CLIENT, SECRET, figure
 from harness.api import ZarrApi
 from harness.measure import unique
 
-from pulumi_zarr.testing.cli import Stack
+from pulumi_zarr.emulator.server import Emulator
+from pulumi_zarr.testing.cli import Stack, native_plugins
 
-#: The real-CLI journeys' program (its ``many`` config adds N collections).
-PROGRAM = Path(__file__).resolve().parents[1] / "e2e" / "program"
-COUNT = int(os.environ.get("PERF_SCALE_COUNT", "1200"))
+psutil = pytest.importorskip("psutil")
+
+PROGRAM = Path(__file__).resolve().parent / "scale_program"
+COUNTS = [int(n) for n in os.environ.get("PERF_SCALE_COUNTS", "").split(",") if n.strip()]
+KINDS = [k for k in os.environ.get("PERF_SCALE_KINDS", "noop,dynamic,native").split(",") if k]
+STEPS = ("up", "refresh", "destroy")
+#: Process groups, in the order the table shows them.
+GROUPS = ("program", "plugin", "engine", "other")
+PARALLEL = "16"
+INGEST_DELAY = 0.3
 
 
-@pytest.mark.timeout(900)
-def test_twelve_hundred_collections_go_up_and_are_destroyed(emulator_for, tmp_path):
+def group_of(cmdline: list[str]) -> str:
+    """Which part of a `pulumi` run a process of its tree is, from its command line."""
+    text = " ".join(cmdline)
+    if "pulumi-language-python-exec" in text:
+        return "program"
+    if "pulumi-resource-" in text or "pulumi.dynamic" in text or "pulumi_zarr.native" in text:
+        return "plugin"
+    if cmdline and Path(cmdline[0]).name.startswith("pulumi"):
+        return "engine"  # the CLI and its Go language host
+    return "other"
+
+
+@dataclass
+class Step:
+    wall: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)  # group -> CPU seconds
+    total: float = 0.0  # every child's CPU, exact (getrusage)
+    emulator: float = 0.0
+    peak_rss: float = 0.0  # bytes, the CLI's whole process tree at its peak
+    sampled: int = 0
+
+
+class Sampler(threading.Thread):
+    """Samples the CPU and memory of this process's children until stopped."""
+
+    def __init__(self, every: float = 0.05) -> None:
+        super().__init__(daemon=True)
+        self.every, self.done = every, threading.Event()
+        self.cpu: dict[tuple[int, float], tuple[str, float]] = {}
+        self.peak_rss, self.own_cpu, self.samples = 0.0, 0.0, 0
+        self.cmdlines: dict[str, set[str]] = defaultdict(set)
+
+    def run(self) -> None:
+        me = psutil.Process()
+        while not self.done.is_set():
+            rss = 0.0
+            for child in me.children(recursive=True):
+                try:
+                    with child.oneshot():
+                        key = (child.pid, child.create_time())
+                        if key not in self.cpu:
+                            line = child.cmdline()
+                            self.cmdlines[group_of(line)].add(" ".join(line)[:160])
+                            self.cpu[key] = (group_of(line), 0.0)
+                        times = child.cpu_times()
+                        self.cpu[key] = (self.cpu[key][0], times.user + times.system)
+                        rss += child.memory_info().rss
+                except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                    continue
+            self.peak_rss = max(self.peak_rss, rss)
+            self.samples += 1
+            self.done.wait(self.every)
+        self.own_cpu = time.thread_time()
+
+    def by_group(self) -> dict[str, float]:
+        out = dict.fromkeys(GROUPS, 0.0)
+        for group, seconds in self.cpu.values():
+            out[group] += seconds
+        return out
+
+
+def measured(run: Callable[[], str]) -> tuple[Step, str]:
+    """Run ``run()`` (a CLI command) and measure it."""
+    sampler = Sampler()
+    me = psutil.Process()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    process = me.cpu_times()
+    main = time.thread_time()
+    sampler.start()
+    started = time.monotonic()
+    try:
+        result = run()
+    finally:
+        wall = time.monotonic() - started
+        sampler.done.set()
+        sampler.join()
+    main = time.thread_time() - main
+    after = me.cpu_times()
+    own = (after.user + after.system) - (process.user + process.system)
+    done = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = (done.ru_utime + done.ru_stime) - (children.ru_utime + children.ru_stime)
+    step = Step(
+        wall=wall,
+        cpu=sampler.by_group(),
+        total=total,
+        emulator=max(own - main - sampler.own_cpu, 0.0),
+        peak_rss=sampler.peak_rss,
+        sampled=sampler.samples,
+    )
+    return step, result
+
+
+@dataclass
+class Run:
+    kind: str
+    count: int
+    steps: dict[str, Step]
+    state_bytes: int
+
+
+def run_kind(cli: str, root: Path, emu: Emulator, kind: str, count: int) -> Run:
+    api = ZarrApi(emu.url, emu.token_url, CLIENT, SECRET)
+    prefix = unique(f"scale-{kind}")
+    env = {"PULUMI_SKIP_CHECKPOINTS": "true"}
+    plugins = native_plugins() if kind == "native" else None
+    stack = Stack(cli, root, PROGRAM, project="zarr-scale", env=env, plugins=plugins)
+    store = {"s3_bucket": "cubes", "path": "small.zarr/"}
+    stack.init(
+        {
+            "sentinelhub:baseUrl": emu.url,
+            "sentinelhub:clientId": CLIENT,
+            "zarr-scale:kind": kind,
+            "zarr-scale:count": str(count),
+            "zarr-scale:prefix": prefix,
+            "zarr-scale:store": store,
+        },
+        {"sentinelhub:clientSecret": SECRET},
+    )
+    steps: dict[str, Step] = {}
+    steps["up"], shown = measured(lambda: stack.up("--parallel", PARALLEL).stdout)
+    assert "created" in shown and "error" not in shown.lower(), shown[-2000:]
+    assert stack.outputs()["ids"] == count
+    exported = stack.export()
+    state = json.dumps(exported)
+    custom = [r for r in exported["deployment"]["resources"] if r.get("custom")]
+    assert len([r for r in custom if not r["type"].startswith("pulumi:providers:")]) == count
+    if kind != "noop":
+        held = [c for c in api.list(search=prefix) if c["name"].startswith(prefix + " ")]
+        assert len(held) == count and len({c["id"] for c in held}) == count
+    steps["refresh"], shown = measured(lambda: stack.refresh("--parallel", PARALLEL).stdout)
+    assert "error" not in shown.lower(), shown[-2000:]
+    steps["destroy"], shown = measured(lambda: stack.destroy("--parallel", PARALLEL).stdout)
+    assert "deleted" in shown and "error" not in shown.lower(), shown[-2000:]
+    assert stack.resources() == []
+    if kind != "noop":
+        assert [c for c in api.list(search=prefix) if c["name"].startswith(prefix + " ")] == []
+    api.close()
+    return Run(kind, count, steps, len(state.encode()))
+
+
+def per(seconds: float, count: int) -> str:
+    return f"{1000 * seconds / count:.1f}"
+
+
+def client_cpu(step: Step) -> float:
+    """The CPU on the user's side: program, provider host or plugin, engine (and wrappers)."""
+    return step.total
+
+
+def tables(runs: list[Run]) -> list[str]:
+    lines = [
+        "| N | kind | up s | refresh s | destroy s | up CPU ms/res: program | plugin | engine "
+        "| all client (exact) | emulator | peak RSS MB | state B/res |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in runs:
+        up = r.steps["up"]
+        lines.append(
+            f"| {r.count} | {r.kind} | {up.wall:.1f} | {r.steps['refresh'].wall:.1f} | "
+            f"{r.steps['destroy'].wall:.1f} | {per(up.cpu['program'], r.count)} | "
+            f"{per(up.cpu['plugin'], r.count)} | {per(up.cpu['engine'], r.count)} | "
+            f"{per(client_cpu(up), r.count)} | {per(up.emulator, r.count)} | "
+            f"{up.peak_rss / 2**20:.0f} | {r.state_bytes // r.count} |"
+        )
+    lines += [
+        "",
+        "| N | kind | ratio to the floor: up wall | up client CPU | refresh wall | refresh "
+        "client CPU | destroy wall | state size |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    floors = {r.count: r for r in runs if r.kind == "noop"}
+    for r in runs:
+        floor = floors.get(r.count)
+        if floor is None or r is floor:
+            continue
+
+        def ratio(a: float, b: float) -> str:
+            return f"{a / b:.2f}" if b else "—"
+
+        s, f = r.steps, floor.steps
+        lines.append(
+            f"| {r.count} | {r.kind} | {ratio(s['up'].wall, f['up'].wall)} | "
+            f"{ratio(client_cpu(s['up']), client_cpu(f['up']))} | "
+            f"{ratio(s['refresh'].wall, f['refresh'].wall)} | "
+            f"{ratio(client_cpu(s['refresh']), client_cpu(f['refresh']))} | "
+            f"{ratio(s['destroy'].wall, f['destroy'].wall)} | "
+            f"{ratio(r.state_bytes, floor.state_bytes)} |"
+        )
+    return lines
+
+
+def machine() -> str:
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"{os.cpu_count()} cores, load average {load} at the end"
+
+
+@pytest.mark.timeout(0)
+@pytest.mark.skipif(not COUNTS, reason="on demand: set PERF_SCALE_COUNTS, e.g. 300,1200")
+def test_scale_beside_the_floor(emulator_for, tmp_path):
     cli = shutil.which("pulumi")
     if cli is None:
         pytest.skip("no pulumi CLI on PATH: `bash scripts/pulumi-cli.sh` builds it")
-    emu = emulator_for(0.3)
-    api = ZarrApi(emu.url, emu.token_url, CLIENT, SECRET)
-    prefix = unique("scale")
-    # The file backend rewrites the whole state after every step (quadratic in the stack's
-    # size: 300 collections took 24 s, 1,200 over 5 min); skipping the intermediate
-    # checkpoints is the engine's setting for large stacks.
-    env = {"PULUMI_SKIP_CHECKPOINTS": "true"}
-    stack = Stack(cli, tmp_path, PROGRAM, project="zarr-scale", env=env)
-    many = {"count": COUNT, "s3_bucket": "cubes", "path": "small.zarr/", "prefix": prefix}
-    stack.init(
-        {"sentinelhub:baseUrl": emu.url, "sentinelhub:clientId": CLIENT, "zarr-scale:many": many},
-        {"sentinelhub:clientSecret": SECRET},
-    )
-    started = time.monotonic()
-    shown = stack.up("--parallel", "16").stdout
-    up_seconds = time.monotonic() - started
-    # the collections, the stack, and the dynamic collections' own pulumi-python provider
-    assert f"+ {COUNT + 2} created" in shown, shown[-2000:]
-    assert stack.outputs()["many_ids"] == COUNT
-    held = [c for c in api.list(search=prefix) if c["name"].startswith(prefix + " ")]
-    assert len(held) == COUNT and len({c["id"] for c in held}) == COUNT
-
-    started = time.monotonic()
-    shown = stack.destroy("--parallel", "16").stdout
-    destroy_seconds = time.monotonic() - started
-    assert f"- {COUNT + 2} deleted" in shown, shown[-2000:]
-    assert [c for c in api.list(search=prefix) if c["name"].startswith(prefix + " ")] == []
-    api.close()
-    figure(
-        f"real CLI: {COUNT} collections in one program, up / destroy (--parallel 16)",
-        "clean, no RecursionError",
-        f"{up_seconds:.1f} s / {destroy_seconds:.1f} s",
-    )
+    runs: list[Run] = []
+    for count in COUNTS:
+        emu = emulator_for(INGEST_DELAY)  # a fresh one per N: its search sees N, not the sum
+        for kind in KINDS:
+            run = run_kind(cli, tmp_path / f"{kind}-{count}", emu, kind, count)
+            runs.append(run)
+            up = run.steps["up"]
+            print(
+                f"\n{kind} x {count}: up {up.wall:.1f} s, client CPU {up.total:.1f} s "
+                f"({', '.join(f'{g} {s:.1f}' for g, s in up.cpu.items())}), emulator "
+                f"{up.emulator:.1f} s; refresh {run.steps['refresh'].wall:.1f} s; destroy "
+                f"{run.steps['destroy'].wall:.1f} s",
+                flush=True,
+            )
+        emu.stop()
+    print("\n" + "\n".join(tables(runs)) + f"\n\nmachine: {machine()}", flush=True)
+    for r in runs:
+        up = r.steps["up"]
+        figure(
+            f"real CLI: {r.kind} x {r.count}, up / refresh / destroy wall; up client CPU per "
+            "resource",
+            "ratios to noop",
+            f"{up.wall:.1f} / {r.steps['refresh'].wall:.1f} / {r.steps['destroy'].wall:.1f} s; "
+            f"{per(up.total, r.count)} ms",
+        )

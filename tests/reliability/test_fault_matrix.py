@@ -279,6 +279,37 @@ def test_create_lost_answer_and_failing_lookups(host, emu, api, record, fault, e
     cleanup(api, name)
 
 
+def test_create_without_waiting_looks_for_a_lost_post_until_its_own_deadline(
+    host, emu, api, record
+):
+    """wait_for_ingestion=False: after a POST whose answer was lost, the lookup is bounded by
+    the create's own deadline (the search and the POST, one request's budget each), not by
+    ingestion_timeout_seconds (here 1,800 s, which an `up` of 1,200 once hung on). Still one
+    POST, and the next `up` finds the collection instead of making a second one."""
+    name = unique("fm")
+    props = inputs(host, name, wait_for_ingestion=False, ingestion_timeout_seconds=1800)
+    fault_on(emu, "create POST", {"drop": "after"})
+    fault_on(emu, "create search", {"status": 503, "times": -1, "skip": 1})
+    _, error = run(host.create, props)
+    emu.control.clear_faults()
+    budget = 2 * REQUEST_TIMEOUT * int(FAST_CLIENT["SH_ZARR_MAX_ATTEMPTS"])
+    says = (*MAY_STILL[1], "looking it up failed as well", "wait_for_ingestion being false")
+    outcome = expect("error", error, (*says, f"by the deadline ({budget:g} s"))
+    assert "ingestion_timeout_seconds" not in error.message, error.message
+    kept, messages = next_up(host, api, props)
+    record(
+        "create POST",
+        "answer lost, every lookup fails, not waiting",
+        "error",
+        outcome,
+        names=[name],
+        kept=kept,
+        said=[*said(error), *messages],
+    )
+    assert kept == [] and len(ours(api, name)) == 1 and len(posts(emu)) == 1, "never two"
+    cleanup(api, name)
+
+
 def test_create_post_that_lands_after_the_deadline(host, emu, api, record):
     """The POST takes longer than the whole create: the error must not say nothing was made,
     and the next `up` finds the collection instead of making a second one."""
