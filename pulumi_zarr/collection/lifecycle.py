@@ -559,14 +559,17 @@ def delete(client: ZarrClient, collection_id: str, props: Mapping[str, Any]) -> 
     _release(collection_id)
 
 
-def find_by_name(client: ZarrClient, name: str) -> Collection:
-    """The one collection of the account named exactly ``name``."""
+def find_by_name(
+    client: ZarrClient, name: str, by_id: str = "get_zarr_collection(id=...)"
+) -> Collection:
+    """The one collection of the account named exactly ``name`` (``by_id``: how the caller
+    looks one up by id, for the message about namesakes)."""
     named = [c for c in client.list_collections(search=name) if c.name == name]
     if not named:
         raise ZarrCollectionError(f"there is no Zarr collection named {name!r} (for this account)")
     if len(named) > 1:
         raise ZarrCollectionError(
             f"{len(named)} Zarr collections are named {name!r}: {_ids(named)}. Look one up by id "
-            "instead: get_zarr_collection(id=...)."
+            f"instead: {by_id}."
         )
     return named[0]

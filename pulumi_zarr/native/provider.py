@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -26,6 +27,8 @@ from pulumi.provider.experimental.provider import (
     DiffResponse,
     GetSchemaRequest,
     GetSchemaResponse,
+    InvokeRequest,
+    InvokeResponse,
     PropertyDiff,
     PropertyDiffKind,
     Provider,
@@ -43,7 +46,7 @@ from ..errors import PulumiZarrError, no_collection
 from .config import marked_secret, stack_config
 from .engine_log import EngineLog, current_urn
 from .names import TOKEN, is_wire_name, wire_name, wire_text
-from .values import from_wire, to_wire
+from .values import from_wire, plain, to_wire
 
 #: Threads running lifecycle calls. Nearly all of their time is spent waiting for the service
 #: (polling an ingestion), so this bounds how many creates proceed at once, not CPU use.
@@ -81,6 +84,13 @@ def _detailed(
             kind = replacing[kind]
         detailed[wire_name(field)] = PropertyDiff(kind, input_diff=True)
     return detailed
+
+
+def _wire_args(text: str, wire: Mapping[str, str]) -> str:
+    """A message with each argument's snake_case name written as its wire name."""
+    for field, name in sorted(wire.items(), key=lambda item: -len(item[0])):
+        text = re.sub(rf"\b{re.escape(field)}\b", name, text)
+    return text
 
 
 class NativeProvider(Provider):
@@ -212,6 +222,32 @@ class NativeProvider(Provider):
     async def delete(self, request: DeleteRequest) -> None:
         props, _ = from_wire(request.properties)
         await self._run(request.urn, self._ops.delete, request.resource_id, props)
+
+    # -- the functions ----------------------------------------------------------------------
+    async def invoke(self, request: InvokeRequest) -> InvokeResponse:
+        """A function of :mod:`.functions`: its arguments checked with the resources' wording
+        (failures name the wire names), its result in wire names, no credential in it."""
+        from ..collection.queries import check_args
+        from .functions import BY_TOKEN, arg_names, from_wire_args
+
+        function = BY_TOKEN.get(request.tok)
+        if function is None:
+            raise PulumiZarrError(
+                f"the sentinelhub provider has no function {request.tok!r} (functions: "
+                f"{', '.join(BY_TOKEN)})"
+            )
+        args = from_wire_args(function, {k: plain(v) for k, v in request.args.items()})
+        parsed, failures = check_args(function.args, function.name, args)
+        if failures:
+            wire = {field: name for name, field in arg_names(function).items()}
+            return InvokeResponse(
+                failures=[
+                    CheckFailure(wire.get(f.property, f.property), _wire_args(f.reason, wire))
+                    for f in failures
+                ]
+            )
+        result = await self._run("", function.run, self._ops, parsed)
+        return InvokeResponse(to_wire(result, set()))
 
     # -- previews -------------------------------------------------------------------------
     @staticmethod
