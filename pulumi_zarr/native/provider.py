@@ -192,7 +192,9 @@ class NativeProvider(Provider):
         props, secret = from_wire(request.properties)
         if request.preview:  # what the state will hold; the service computes the outputs
             return CreateResponse("", to_wire({**props, **self._unknown_outputs()}, secret))
-        collection_id, state = await self._run(request.urn, self._ops.create, props)
+        collection_id, state = await self._run(
+            request.urn, self._ops.create, props, request.timeout
+        )
         return CreateResponse(collection_id, to_wire(state, secret))
 
     async def read(self, request: ReadRequest) -> ReadResponse:
@@ -216,12 +218,14 @@ class NativeProvider(Provider):
         if request.preview:
             planned = await self._run(request.urn, self._planned, olds, news)
             return UpdateResponse(to_wire(planned, secret))
-        state = await self._run(request.urn, self._ops.update, request.resource_id, olds, news)
+        state = await self._run(
+            request.urn, self._ops.update, request.resource_id, olds, news, request.timeout
+        )
         return UpdateResponse(to_wire(state, secret))
 
     async def delete(self, request: DeleteRequest) -> None:
         props, _ = from_wire(request.properties)
-        await self._run(request.urn, self._ops.delete, request.resource_id, props)
+        await self._run(request.urn, self._ops.delete, request.resource_id, props, request.timeout)
 
     # -- the functions ----------------------------------------------------------------------
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:

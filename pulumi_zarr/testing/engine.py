@@ -526,14 +526,17 @@ class ProviderHost:
         urn: str | None = None,
         old_inputs: dict[str, Any] | None = None,
         preview: bool = False,
+        timeout: float = 0,
     ) -> dict[str, Any]:
-        """Update(id, olds = old outputs, news = checked inputs) → outputs."""
+        """Update(id, olds = old outputs, news = checked inputs) → outputs; ``timeout``: the
+        resource's ``customTimeouts.update`` in seconds (0: none set)."""
         request = provider_pb2.UpdateRequest(
             id=id_,
             urn=urn or self.urn,
             olds=self._props(olds),
             news=self._props(news),
             preview=preview,
+            timeout=timeout,
         )
         if old_inputs is not None:
             request.old_inputs.CopyFrom(self._props(old_inputs))
