@@ -2,9 +2,9 @@
 calls all four (getZarrCollection by id and by name, getZarrCollections, getZarrArray,
 getBucketPolicy) on the collection it declares, then a look-up that finds nothing.
 
-Kept cheap: one stack, a preview, one `up` that runs every function, one failing `up` for no match, one
-`destroy`. The rules behind each function (two matches, argument checks, errors) are tested in
-process through the plugin's Invoke (tests/native/test_functions.py).
+Kept cheap: one stack, a preview, one `up` that runs every function, one failing `up` for no
+match, one `destroy`. The rules behind each function (two matches, argument checks, errors)
+are tested in process through the plugin's Invoke (tests/native/test_functions.py).
 """
 
 from __future__ import annotations
