@@ -43,7 +43,7 @@ from ..collection.calls import Operations
 from ..collection.spec import OUTPUT_FIELDS, SERVICE_FIELDS, OnChange, on_change
 from ..dynamic.property_bags import PROVIDER_KEY
 from ..errors import PulumiZarrError, no_collection
-from .config import marked_secret, stack_config
+from .config import marked_secret, place_changes, stack_config
 from .engine_log import EngineLog, current_urn
 from .names import TOKEN, is_wire_name, wire_name, wire_text
 from .values import from_wire, plain, to_wire
@@ -147,6 +147,21 @@ class NativeProvider(Provider):
     async def check_config(self, request: CheckRequest) -> CheckResponse:
         # the engine strips secrets from what it sends here and keeps the ones answered
         return CheckResponse(inputs=marked_secret(request.new_inputs))
+
+    async def diff_config(self, request: DiffRequest) -> DiffResponse:
+        """An explicit provider instance whose settings now point at another account or
+        deployment (:data:`~.config.PLACE_VARIABLES`) replaces its collections: the engine asks
+        this when such a provider changes and when a resource moves to another provider
+        (``provider:`` changed), then creates each collection through the new provider and
+        deletes the old one through the old. A default provider (the stack's ``sentinelhub:*``
+        configuration) keeps today's rule instead: its collections are not replaced, and a
+        call that does not find one where the state says it was made stops and says so."""
+        changed = place_changes(request.urn, request.old_state, request.new_inputs)
+        if not changed:
+            return DiffResponse()  # the engine's own comparison of the provider's inputs
+        # no detailed diff: the SDK's DiffConfig cannot marshal one (3.272: it reads
+        # PropertyDiff.inputDiff, which does not exist); the engine shows the replaced keys
+        return DiffResponse(changes=True, replaces=changed, diffs=changed)
 
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         self._ops = Operations(stack_config(request.args), self._warn, self._status, self._log.info)
