@@ -119,12 +119,16 @@ class Operations:
         changed = changed_fields(olds, news)
         return Changes(changed, [f for f in changed if on_change(f) is OnChange.REPLACE])
 
-    def create(self, props: Mapping[str, Any]) -> Created:
-        """The id, and the inputs and outputs to store."""
+    def create(self, props: Mapping[str, Any], timeout: float = 0) -> Created:
+        """The id, and the inputs and outputs to store. ``timeout``: the engine's for this
+        create (the resource's ``customTimeouts``; 0: none), when shorter than
+        ``ingestion_timeout_seconds`` the end of the wait."""
         from . import lifecycle
         from .spec import parse_inputs
 
-        collection_id, outs = lifecycle.create(self.client(props), parse_inputs(props))
+        inputs = parse_inputs(props)
+        limit = lifecycle.wait_limit(inputs, timeout, "create")
+        collection_id, outs = lifecycle.create(self.client(props), inputs, limit)
         return lifecycle.Created(collection_id, {**props, **outs})
 
     def read(self, collection_id: str, props: Mapping[str, Any]) -> Found | None:
@@ -134,16 +138,23 @@ class Operations:
         return lifecycle.read(self.client(props), collection_id, props)
 
     def update(
-        self, collection_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+        self,
+        collection_id: str,
+        olds: Mapping[str, Any],
+        news: Mapping[str, Any],
+        timeout: float = 0,
     ) -> dict[str, Any]:
-        """The inputs and outputs to store after applying the changed inputs."""
+        """The inputs and outputs to store after applying the changed inputs (``timeout``: as
+        for :meth:`create`)."""
         from . import lifecycle
         from .spec import parse_inputs
 
-        outs = lifecycle.update(self.client(news), collection_id, olds, parse_inputs(news))
+        inputs = parse_inputs(news)
+        limit = lifecycle.wait_limit(inputs, timeout, "update")
+        outs = lifecycle.update(self.client(news), collection_id, olds, inputs, limit)
         return {**news, **outs}
 
-    def delete(self, collection_id: str, props: Mapping[str, Any]) -> None:
+    def delete(self, collection_id: str, props: Mapping[str, Any], timeout: float = 0) -> None:
         from . import lifecycle
 
-        lifecycle.delete(self.client(props), collection_id, props)
+        lifecycle.delete(self.client(props), collection_id, props, timeout)

@@ -85,6 +85,21 @@ def _deadline(client: ZarrClient, seconds: float) -> contextlib.AbstractContextM
     return client.deadline(time.monotonic() + seconds + client.settings.timeout_seconds)
 
 
+class WaitLimit(NamedTuple):
+    """How long a create or re-ingest may wait for ingestion, and the setting that says so."""
+
+    seconds: float
+    setting: str = "ingestion_timeout_seconds"
+
+
+def wait_limit(inputs: ZarrCollectionInputs, engine_seconds: float, operation: str) -> WaitLimit:
+    """The shorter of ``ingestion_timeout_seconds`` and the engine's timeout of ``operation``
+    (the resource's ``customTimeouts``; 0 or less: none set)."""
+    if 0 < engine_seconds < inputs.ingestion_timeout_seconds:
+        return WaitLimit(engine_seconds, f"customTimeouts.{operation}")
+    return WaitLimit(inputs.ingestion_timeout_seconds)
+
+
 def _same_spec(collection: Collection, spec: CollectionCreate) -> bool:
     return all(getattr(collection, f) == getattr(spec, f) for f in SERVICE_FIELDS)
 
@@ -211,16 +226,18 @@ class _Until(NamedTuple):
     why: str
 
 
-def _create_deadline(client: ZarrClient, inputs: ZarrCollectionInputs, started: float) -> _Until:
-    """Until when a create may take: ``ingestion_timeout_seconds`` when it waits for the
-    ingestion; without waiting it is the search and the POST (with the lookup after a POST
-    whose answer was lost), one request's budget each, and never longer than
-    ``ingestion_timeout_seconds``."""
+def _create_deadline(
+    client: ZarrClient, inputs: ZarrCollectionInputs, started: float, limit: WaitLimit
+) -> _Until:
+    """Until when a create may take: ``limit`` (``ingestion_timeout_seconds`` or a shorter
+    ``customTimeouts``) when it waits for the ingestion; without waiting it is the search and
+    the POST (with the lookup after a POST whose answer was lost), one request's budget each,
+    and never longer than ``limit``."""
     if inputs.wait_for_ingestion:
-        return _Until(started + inputs.ingestion_timeout_seconds, "ingestion_timeout_seconds")
+        return _Until(started + limit.seconds, limit.setting)
     budget = 2 * client.http.request_budget
-    if budget >= inputs.ingestion_timeout_seconds:
-        return _Until(started + inputs.ingestion_timeout_seconds, "ingestion_timeout_seconds")
+    if budget >= limit.seconds:
+        return _Until(started + limit.seconds, limit.setting)
     settings = client.settings
     return _Until(
         started + budget,
@@ -333,7 +350,7 @@ def _discard(client: ZarrClient, collection: Collection, reason: str) -> ZarrCol
 def _wait(
     client: ZarrClient,
     collection: Collection,
-    inputs: ZarrCollectionInputs,
+    limit: WaitLimit,
     started: float,
     *,
     timed_out: Callable[[IngestionTimeout], str],
@@ -343,9 +360,7 @@ def _wait(
     """Wait until the ingestion of ``collection`` ends (INGESTED or FAILED); a timeout or a
     FAILED end raises ``error`` of what ``timed_out`` or ``failed`` say about it."""
     try:
-        collection = wait_until_final(
-            client, collection, inputs.ingestion_timeout_seconds, started=started
-        )
+        collection = wait_until_final(client, collection, limit.seconds, started=started)
     except IngestionTimeout as exc:
         reason = timed_out(exc)
     else:
@@ -373,7 +388,9 @@ class Found(NamedTuple):
     outputs: dict[str, Any]
 
 
-def create(client: ZarrClient, inputs: ZarrCollectionInputs) -> Created:
+def create(
+    client: ZarrClient, inputs: ZarrCollectionInputs, limit: WaitLimit | None = None
+) -> Created:
     """POST (or adopt ``import_id``), wait for ingestion if asked, read the outputs.
 
     The API has no idempotency key, so it POSTs only when no collection with the same name,
@@ -383,13 +400,15 @@ def create(client: ZarrClient, inputs: ZarrCollectionInputs) -> Created:
     unknown it looks for the collection that POST made instead of POSTing again. When it
     raises, nothing it made is left on the service (an adopted collection is left as it was),
     unless the engine that asked for it is gone: then no state would record the DELETE, and
-    the collection stays for the rerun to adopt (:mod:`.engine_watch`).
+    the collection stays for the rerun to adopt (:mod:`.engine_watch`). ``limit``: how long it
+    may take (default: ``ingestion_timeout_seconds``); at its end it stops as at that one.
     """
+    limit = limit or WaitLimit(inputs.ingestion_timeout_seconds)
     started = time.monotonic()
     if inputs.import_id:
-        with _deadline(client, inputs.ingestion_timeout_seconds):
-            return _adopt(client, inputs, inputs.import_id, started)
-    deadline = _create_deadline(client, inputs, started)
+        with _deadline(client, limit.seconds):
+            return _adopt(client, inputs, inputs.import_id, started, limit)
+    deadline = _create_deadline(client, inputs, started, limit)
     until = deadline.at
     with _deadline(client, until - started):
         spec = inputs.create_payload()
@@ -400,13 +419,13 @@ def create(client: ZarrClient, inputs: ZarrCollectionInputs) -> Created:
                     collection = _wait(
                         client,
                         made,
-                        inputs,
+                        limit,
                         started,
                         timed_out=lambda exc: (
                             f"{describe(spec)} was {exc.state} after {exc.timeout_seconds:g} s "
-                            "(ingestion_timeout_seconds). Raise ingestion_timeout_seconds, or "
-                            "set wait_for_ingestion=False to return at once and follow "
-                            "`status` with `pulumi refresh`."
+                            f"({limit.setting}). Raise {limit.setting}, or set "
+                            "wait_for_ingestion=False to return at once and follow `status` "
+                            "with `pulumi refresh`."
                         ),
                         failed=lambda ended: (
                             f"{describe(spec)} failed to ingest: {_not_ingested(ended)}. Fix the "
@@ -426,7 +445,11 @@ def create(client: ZarrClient, inputs: ZarrCollectionInputs) -> Created:
 
 
 def _adopt(
-    client: ZarrClient, inputs: ZarrCollectionInputs, collection_id: str, started: float
+    client: ZarrClient,
+    inputs: ZarrCollectionInputs,
+    collection_id: str,
+    started: float,
+    limit: WaitLimit,
 ) -> Created:
     """Create by adopting the existing collection ``collection_id``: checked against the
     inputs, waited for if asked, renamed if only the name differs. A failure changes
@@ -457,11 +480,11 @@ def _adopt(
         collection = _wait(
             client,
             collection,
-            inputs,
+            limit,
             started,
             timed_out=lambda exc: (
                 f"import_id {collection_id}: {describe(inputs)} was {exc.state} after "
-                f"{exc.timeout_seconds:g} s (ingestion_timeout_seconds). {not_adopted}: run "
+                f"{exc.timeout_seconds:g} s ({limit.setting}). {not_adopted}: run "
                 "`pulumi up` again later, or set wait_for_ingestion=False to adopt it as it is."
             ),
             failed=lambda ended: (
@@ -477,8 +500,15 @@ def _adopt(
     return Created(collection_id, outputs(client, collection))
 
 
-def reingest(client: ZarrClient, collection_id: str, inputs: ZarrCollectionInputs) -> Collection:
-    """Re-ingest in place, waiting for the end if asked; FAILED raises (the collection stays)."""
+def reingest(
+    client: ZarrClient,
+    collection_id: str,
+    inputs: ZarrCollectionInputs,
+    limit: WaitLimit | None = None,
+) -> Collection:
+    """Re-ingest in place, waiting for the end if asked (``limit``: how long; default
+    ``ingestion_timeout_seconds``); FAILED raises (the collection stays)."""
+    limit = limit or WaitLimit(inputs.ingestion_timeout_seconds)
     started = time.monotonic()
     collection = client.reingest(collection_id)
     if not inputs.wait_for_ingestion:
@@ -486,10 +516,11 @@ def reingest(client: ZarrClient, collection_id: str, inputs: ZarrCollectionInput
     return _wait(
         client,
         collection,
-        inputs,
+        limit,
         started,
         timed_out=lambda exc: (
-            f"re-ingesting {describe(inputs)} ({collection_id}) did not finish: {exc}. The "
+            f"re-ingesting {describe(inputs)} ({collection_id}) did not finish: {exc} "
+            f"({limit.setting}). The "
             "collection is kept; run `pulumi refresh` later to see its status."
         ),
         failed=lambda ended: (
@@ -549,20 +580,23 @@ def update(
     collection_id: str,
     old_inputs: Mapping[str, Any],
     inputs: ZarrCollectionInputs,
+    limit: WaitLimit | None = None,
 ) -> dict[str, Any]:
     """Apply each changed input in place as its :class:`OnChange` says (in field order, each
-    kind once; STATE changes nothing on the service); the outputs afterwards."""
+    kind once; STATE changes nothing on the service); the outputs afterwards. ``limit``: how
+    long a re-ingestion may take (default: ``ingestion_timeout_seconds``)."""
+    limit = limit or WaitLimit(inputs.ingestion_timeout_seconds)
     kinds = dict.fromkeys(map(on_change, changed_fields(old_inputs, inputs.model_dump())))
     if OnChange.REPLACE in kinds:  # the diff asks the engine for a replacement instead
         raise ValueError(f"update cannot apply a change that replaces {describe(inputs)}")
-    waits = inputs.ingestion_timeout_seconds if OnChange.REINGEST in kinds else 0
+    waits = limit.seconds if OnChange.REINGEST in kinds else 0
     with _deadline(client, client.http.request_budget + waits):
         try:
             for kind in kinds:
                 if kind is OnChange.RENAME:
                     client.rename(collection_id, inputs.name)
                 elif kind is OnChange.REINGEST:
-                    reingest(client, collection_id, inputs)
+                    reingest(client, collection_id, inputs, limit)
             collection = client.get(collection_id)
         except NotFound:
             moved = _moved(client, collection_id, old_inputs)
@@ -576,10 +610,15 @@ def update(
         return outputs(client, collection)
 
 
-def delete(client: ZarrClient, collection_id: str, props: Mapping[str, Any]) -> None:
+def delete(
+    client: ZarrClient, collection_id: str, props: Mapping[str, Any], engine_seconds: float = 0
+) -> None:
     """DELETE; a collection that is already gone counts as deleted, unless the state records
-    another deployment or client than the current settings (then it is likely still there)."""
-    with _deadline(client, client.http.request_budget):
+    another deployment or client than the current settings (then it is likely still there).
+    ``engine_seconds``: the resource's ``customTimeouts.delete`` (0: none), when shorter than
+    one request's budget."""
+    budget = client.http.request_budget
+    with _deadline(client, min(budget, engine_seconds) if engine_seconds > 0 else budget):
         try:
             client.delete(collection_id)
         except NotFound:
@@ -589,14 +628,17 @@ def delete(client: ZarrClient, collection_id: str, props: Mapping[str, Any]) -> 
     _release(collection_id)
 
 
-def find_by_name(client: ZarrClient, name: str) -> Collection:
-    """The one collection of the account named exactly ``name``."""
+def find_by_name(
+    client: ZarrClient, name: str, by_id: str = "get_zarr_collection(id=...)"
+) -> Collection:
+    """The one collection of the account named exactly ``name`` (``by_id``: how the caller
+    looks one up by id, for the message about namesakes)."""
     named = [c for c in client.list_collections(search=name) if c.name == name]
     if not named:
         raise ZarrCollectionError(f"there is no Zarr collection named {name!r} (for this account)")
     if len(named) > 1:
         raise ZarrCollectionError(
             f"{len(named)} Zarr collections are named {name!r}: {_ids(named)}. Look one up by id "
-            "instead: get_zarr_collection(id=...)."
+            f"instead: {by_id}."
         )
     return named[0]

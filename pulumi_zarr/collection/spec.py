@@ -277,12 +277,20 @@ class InputFailure(NamedTuple):
     reason: str
 
 
-def _reason(field: str, message: str) -> str:
+def reason(
+    field: str,
+    message: str,
+    owner: str = "ZarrCollection",
+    kind: str = "input",
+    allowed: tuple[str, ...] = INPUT_FIELDS,
+) -> str:
+    """A pydantic error message about ``field`` in the wording of every check failure: an
+    unknown one is not an ``kind`` of ``owner``, and the ``allowed`` ones are named."""
     message = message.removeprefix("Value error, ")
     if message == "Field required":
         return f"{field} is required"
     if message == "Extra inputs are not permitted":
-        return f"{field} is not an input of ZarrCollection (inputs: {', '.join(INPUT_FIELDS)})"
+        return f"{field} is not an {kind} of {owner} ({kind}s: {', '.join(allowed)})"
     return message if message.startswith(field) else f"{field}: {message}"
 
 
@@ -306,7 +314,7 @@ def validate(props: Mapping[str, Any]) -> Validated:
     except ValidationError as exc:
         inputs = {**DEFAULTS, **known}
         failures = [
-            InputFailure(str(err["loc"][0]), _reason(str(err["loc"][0]), err["msg"]))
+            InputFailure(str(err["loc"][0]), reason(str(err["loc"][0]), err["msg"]))
             for err in exc.errors()
             if err["loc"] and err["loc"][0] not in unknown
         ]

@@ -13,7 +13,7 @@ from typing import Any
 
 from pulumi import RunError
 
-from ..errors import PulumiZarrError, ZarrCollectionError, no_collection
+from ..errors import PulumiZarrError, ZarrCollectionError
 
 
 class LookupFailed(ZarrCollectionError, RunError):
@@ -49,13 +49,13 @@ def get_zarr_collection(*, name: str | None = None, id: str | None = None) -> di
 def _lookup(name: str | None, id: str | None) -> dict[str, Any]:
     from ..api.client import shared_client
     from ..api.settings import Settings
-    from ..collection import lifecycle
-    from ..collection.spec import OUTPUT_FIELDS, SERVICE_FIELDS
+    from ..collection import queries
 
     client = shared_client(Settings.resolve(_stack_config(), os.environ))
-    collection_id = id if id is not None else lifecycle.find_by_name(client, name or "").id
-    found = lifecycle.read(client, collection_id, {})
-    if found is None:
-        raise ZarrCollectionError(no_collection(collection_id))
-    _, outputs = found
-    return {"id": collection_id, **{k: outputs[k] for k in (*SERVICE_FIELDS, *OUTPUT_FIELDS)}}
+    args, failures = queries.check_args(
+        queries.GetCollectionArgs, "get_zarr_collection", {"id": id, "name": name}
+    )
+    if failures:
+        raise ZarrCollectionError("; ".join(f.reason for f in failures))
+    assert isinstance(args, queries.GetCollectionArgs)
+    return queries.get_collection(client, args, "get_zarr_collection(id=...)")

@@ -65,3 +65,26 @@ def stack_config(args: Mapping[str, PropertyValue]) -> dict[str, Any]:
         if isinstance(unwrapped, str) and not is_unknown(unwrapped):
             config[f"{PACKAGE}:{name.removeprefix(PACKAGE + ':')}"] = unwrapped
     return config
+
+
+#: The provider settings that say where collections live and whose they are: a collection
+#: made through a provider with other values is not found through this one.
+PLACE_VARIABLES = ("baseUrl", "apiPrefix", "clientId", "profile")
+
+
+def place_changes(
+    urn: str, olds: Mapping[str, PropertyValue], news: Mapping[str, PropertyValue]
+) -> list[str]:
+    """The :data:`PLACE_VARIABLES` that differ between two configurations of the explicit
+    provider ``urn`` (none for a default provider, or for a value not known yet)."""
+    if urn.rsplit("::", 1)[-1].startswith("default"):
+        return []
+    old, new = stack_config(olds), stack_config(news)
+    unknown = {
+        name.removeprefix(PACKAGE + ":") for name, value in news.items() if is_unknown(plain(value))
+    }
+    return [
+        name
+        for name in PLACE_VARIABLES
+        if name not in unknown and old.get(f"{PACKAGE}:{name}") != new.get(f"{PACKAGE}:{name}")
+    ]

@@ -99,6 +99,81 @@ def resource_spec() -> dict[str, Any]:
     }
 
 
+SUMMARY_TYPE = f"{PACKAGE}:index:ZarrCollectionSummary"
+
+
+def _plain_properties(model: type[BaseModel]) -> dict[str, dict[str, Any]]:
+    """A function's arguments or result: each field by wire name (its alias when it has one)."""
+    fields = model.model_json_schema(mode="serialization", by_alias=False)["properties"]
+    specs: dict[str, dict[str, Any]] = {}
+    for name, info in model.model_fields.items():
+        spec = type_spec(fields[name])
+        if name == "collections":  # the one list of objects: typed, for every language's SDK
+            spec = {"type": "array", "items": {"$ref": f"#/types/{SUMMARY_TYPE}"}}
+        spec["description"] = info.description or ""
+        specs[info.alias or wire_name(name)] = spec
+    return specs
+
+
+def _object(model: type[BaseModel]) -> dict[str, Any]:
+    return {
+        "properties": _plain_properties(model),
+        "required": [
+            info.alias or wire_name(name)
+            for name, info in model.model_fields.items()
+            if info.is_required()
+        ],
+    }
+
+
+def _collection_result() -> dict[str, Any]:
+    """What getZarrCollection answers: the id, the inputs the service stores, every output."""
+    from ..collection.spec import SERVICE_FIELDS
+
+    fields = ZarrCollectionInputs.model_json_schema(mode="validation")["properties"]
+    service = {  # as the service stores them: what a change of the input does does not apply
+        wire_name(f): {
+            **type_spec(fields[f]),
+            "description": wire_text(ZarrCollectionInputs.model_fields[f].description or ""),
+        }
+        for f in SERVICE_FIELDS
+    }
+    outputs = _properties(ZarrCollectionOutputs, "serialization")
+    return {
+        "properties": {
+            "id": {"type": "string", "description": "The collection's id."},
+            **service,
+            **outputs,
+        },
+        "required": ["id", *service, *_always_set(ZarrCollectionOutputs)],
+    }
+
+
+def functions_spec() -> dict[str, Any]:
+    from .functions import FUNCTIONS
+
+    return {
+        f.token: {
+            "description": f.description,
+            "inputs": _object(f.args),
+            "outputs": _collection_result() if isinstance(f.result, str) else _object(f.result),
+        }
+        for f in FUNCTIONS
+    }
+
+
+def types_spec() -> dict[str, Any]:
+    from ..collection.queries import CollectionSummary
+
+    return {
+        SUMMARY_TYPE: {
+            "type": "object",
+            "description": (CollectionSummary.__doc__ or "").strip(),
+            **_object(CollectionSummary),
+        }
+    }
+
+
 def package_schema(version: str | None = None) -> dict[str, Any]:
     """The package schema; ``version``: the plugin's (default: the installed distribution's)."""
     import pulumi_zarr
@@ -120,6 +195,8 @@ def package_schema(version: str | None = None) -> dict[str, Any]:
             "inputProperties": variables,
         },
         "resources": {TOKEN: resource_spec()},
+        "functions": functions_spec(),
+        "types": types_spec(),
         "language": {
             "nodejs": {"packageName": "@pulumi-zarr/sentinelhub"},
             "go": {"importBasePath": "github.com/pulumi-zarr/sentinelhub/sdk/go/sentinelhub"},

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -26,6 +27,8 @@ from pulumi.provider.experimental.provider import (
     DiffResponse,
     GetSchemaRequest,
     GetSchemaResponse,
+    InvokeRequest,
+    InvokeResponse,
     PropertyDiff,
     PropertyDiffKind,
     Provider,
@@ -40,10 +43,10 @@ from ..collection.calls import Operations
 from ..collection.spec import OUTPUT_FIELDS, SERVICE_FIELDS, OnChange, on_change
 from ..dynamic.property_bags import PROVIDER_KEY
 from ..errors import PulumiZarrError, no_collection
-from .config import marked_secret, stack_config
+from .config import marked_secret, place_changes, stack_config
 from .engine_log import EngineLog, current_urn
 from .names import TOKEN, is_wire_name, wire_name, wire_text
-from .values import from_wire, to_wire
+from .values import from_wire, plain, to_wire
 
 #: Threads running lifecycle calls. Nearly all of their time is spent waiting for the service
 #: (polling an ingestion), so this bounds how many creates proceed at once, not CPU use.
@@ -81,6 +84,13 @@ def _detailed(
             kind = replacing[kind]
         detailed[wire_name(field)] = PropertyDiff(kind, input_diff=True)
     return detailed
+
+
+def _wire_args(text: str, wire: Mapping[str, str]) -> str:
+    """A message with each argument's snake_case name written as its wire name."""
+    for field, name in sorted(wire.items(), key=lambda item: -len(item[0])):
+        text = re.sub(rf"\b{re.escape(field)}\b", name, text)
+    return text
 
 
 class NativeProvider(Provider):
@@ -138,6 +148,21 @@ class NativeProvider(Provider):
         # the engine strips secrets from what it sends here and keeps the ones answered
         return CheckResponse(inputs=marked_secret(request.new_inputs))
 
+    async def diff_config(self, request: DiffRequest) -> DiffResponse:
+        """An explicit provider instance whose settings now point at another account or
+        deployment (:data:`~.config.PLACE_VARIABLES`) replaces its collections: the engine asks
+        this when such a provider changes and when a resource moves to another provider
+        (``provider:`` changed), then creates each collection through the new provider and
+        deletes the old one through the old. A default provider (the stack's ``sentinelhub:*``
+        configuration) keeps today's rule instead: its collections are not replaced, and a
+        call that does not find one where the state says it was made stops and says so."""
+        changed = place_changes(request.urn, request.old_state, request.new_inputs)
+        if not changed:
+            return DiffResponse()  # the engine's own comparison of the provider's inputs
+        # no detailed diff: the SDK's DiffConfig cannot marshal one (3.272: it reads
+        # PropertyDiff.inputDiff, which does not exist); the engine shows the replaced keys
+        return DiffResponse(changes=True, replaces=changed, diffs=changed)
+
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         self._ops = Operations(stack_config(request.args), self._warn, self._status, self._log.info)
         # no output values or resource references: inputs of this resource are plain values
@@ -182,7 +207,9 @@ class NativeProvider(Provider):
         props, secret = from_wire(request.properties)
         if request.preview:  # what the state will hold; the service computes the outputs
             return CreateResponse("", to_wire({**props, **self._unknown_outputs()}, secret))
-        collection_id, state = await self._run(request.urn, self._ops.create, props)
+        collection_id, state = await self._run(
+            request.urn, self._ops.create, props, request.timeout
+        )
         return CreateResponse(collection_id, to_wire(state, secret))
 
     async def read(self, request: ReadRequest) -> ReadResponse:
@@ -206,12 +233,40 @@ class NativeProvider(Provider):
         if request.preview:
             planned = await self._run(request.urn, self._planned, olds, news)
             return UpdateResponse(to_wire(planned, secret))
-        state = await self._run(request.urn, self._ops.update, request.resource_id, olds, news)
+        state = await self._run(
+            request.urn, self._ops.update, request.resource_id, olds, news, request.timeout
+        )
         return UpdateResponse(to_wire(state, secret))
 
     async def delete(self, request: DeleteRequest) -> None:
         props, _ = from_wire(request.properties)
-        await self._run(request.urn, self._ops.delete, request.resource_id, props)
+        await self._run(request.urn, self._ops.delete, request.resource_id, props, request.timeout)
+
+    # -- the functions ----------------------------------------------------------------------
+    async def invoke(self, request: InvokeRequest) -> InvokeResponse:
+        """A function of :mod:`.functions`: its arguments checked with the resources' wording
+        (failures name the wire names), its result in wire names, no credential in it."""
+        from ..collection.queries import check_args
+        from .functions import BY_TOKEN, arg_names, from_wire_args
+
+        function = BY_TOKEN.get(request.tok)
+        if function is None:
+            raise PulumiZarrError(
+                f"the sentinelhub provider has no function {request.tok!r} (functions: "
+                f"{', '.join(BY_TOKEN)})"
+            )
+        args = from_wire_args(function, {k: plain(v) for k, v in request.args.items()})
+        parsed, failures = check_args(function.args, function.name, args)
+        if failures:
+            wire = {field: name for name, field in arg_names(function).items()}
+            return InvokeResponse(
+                failures=[
+                    CheckFailure(wire.get(f.property, f.property), _wire_args(f.reason, wire))
+                    for f in failures
+                ]
+            )
+        result = await self._run("", function.run, self._ops, parsed)
+        return InvokeResponse(to_wire(result, set()))
 
     # -- previews -------------------------------------------------------------------------
     @staticmethod

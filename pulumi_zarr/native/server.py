@@ -30,7 +30,7 @@ from .provider import NativeProvider
 #: The calls whose errors the SDK reports with a stack.
 RESOURCE_CALLS = (
     "GetSchema", "CheckConfig", "DiffConfig", "Configure",
-    "Check", "Diff", "Create", "Read", "Update", "Delete",
+    "Check", "Diff", "Create", "Read", "Update", "Delete", "Invoke",
 )  # fmt: skip
 
 Handler = Callable[[Any, Any, Any], Awaitable[Any]]

@@ -478,11 +478,17 @@ class ProviderHost:
         )
 
     def create(
-        self, props: dict[str, Any], *, urn: str | None = None, preview: bool = False
+        self,
+        props: dict[str, Any],
+        *,
+        urn: str | None = None,
+        preview: bool = False,
+        timeout: float = 0,
     ) -> Created:
-        """Create(checked inputs) → (id, outputs)."""
+        """Create(checked inputs) → (id, outputs); ``timeout``: the resource's
+        ``customTimeouts.create`` in seconds (0: none set)."""
         request = provider_pb2.CreateRequest(
-            urn=urn or self.urn, properties=self._props(props), preview=preview
+            urn=urn or self.urn, properties=self._props(props), preview=preview, timeout=timeout
         )
         response = self._call("Create", request)
         return Created(response.id, self._result(response.properties))
@@ -520,14 +526,17 @@ class ProviderHost:
         urn: str | None = None,
         old_inputs: dict[str, Any] | None = None,
         preview: bool = False,
+        timeout: float = 0,
     ) -> dict[str, Any]:
-        """Update(id, olds = old outputs, news = checked inputs) → outputs."""
+        """Update(id, olds = old outputs, news = checked inputs) → outputs; ``timeout``: the
+        resource's ``customTimeouts.update`` in seconds (0: none set)."""
         request = provider_pb2.UpdateRequest(
             id=id_,
             urn=urn or self.urn,
             olds=self._props(olds),
             news=self._props(news),
             preview=preview,
+            timeout=timeout,
         )
         if old_inputs is not None:
             request.old_inputs.CopyFrom(self._props(old_inputs))
@@ -540,6 +549,15 @@ class ProviderHost:
             id=id_, urn=urn or self.urn, properties=self._props(props)
         )
         self._call("Delete", request)
+
+    def invoke(
+        self, token: str, args: dict[str, Any]
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """Invoke(function token, arguments) → (result, failures as (property, reason))."""
+        request = provider_pb2.InvokeRequest(tok=token, args=serialize(args))
+        response = self._call("Invoke", request)
+        failures = [(f.property, f.reason) for f in response.failures]
+        return deserialize(getattr(response, "return")), failures
 
     def get_schema(self) -> dict[str, Any]:
         """GetSchema → the package schema."""
