@@ -6,7 +6,9 @@
 //     Pulumi.yaml): served here with Pulumi's own generators (github.com/pulumi/pulumi/pkg/v3/
 //     codegen) of the same pkg/v3 release as the CLI;
 //   - Link (`pulumi package add`, `pulumi install`): served here by adding the generated SDK to
-//     the program's package.json (Node.js) or go.mod (a require plus a replace, Go).
+//     the program's package.json (Node.js) or go.mod (a require plus a replace, Go);
+//   - and, for Go, GetRequiredPlugins is the real host's answer less the modules it wrongly takes
+//     for providers (notProviders).
 //
 // Every other call (Run, InstallDependencies, GetRequiredPlugins, About, ...) is forwarded
 // byte for byte to the real host, which this process starts with the same arguments from
@@ -123,6 +125,30 @@ func forward(conn *grpc.ClientConn) grpc.StreamHandler {
 
 type front struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
+	real pulumirpc.LanguageRuntimeClient
+}
+
+// notProviders are modules of Pulumi's own that newer sdk/v3 releases require and that the Go
+// host of sdk/v3@v3.66.0 takes for providers by their path (github.com/pulumi/pulumi-<name>/...)
+// although they carry no pulumi-plugin.json: the engine would try to download a plugin for each.
+var notProviders = map[string]bool{"cloud-sdk": true}
+
+// GetRequiredPlugins (Go only) is the real host's answer without notProviders.
+func (f front) GetRequiredPlugins(
+	ctx context.Context, req *pulumirpc.GetRequiredPluginsRequest,
+) (*pulumirpc.GetRequiredPluginsResponse, error) {
+	resp, err := f.real.GetRequiredPlugins(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	kept := resp.Plugins[:0]
+	for _, p := range resp.Plugins {
+		if !notProviders[p.Name] {
+			kept = append(kept, p)
+		}
+	}
+	resp.Plugins = kept
+	return resp, nil
 }
 
 func (front) GeneratePackage(
@@ -253,7 +279,15 @@ func linkGo(root, dir string) (string, error) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("langhost-front: go mod edit in %s: %v: %s", root, err, out)
 	}
+	if pkg := filepath.Base(filepath.Clean(dir)); isDir(filepath.Join(root, dir, pkg)) {
+		module += "/" + pkg
+	}
 	return fmt.Sprintf("import \"%s\"", module), nil
+}
+
+func isDir(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
 }
 
 func fatal(err error) {
@@ -294,14 +328,15 @@ func main() {
 	desc := pulumirpc.LanguageRuntime_ServiceDesc
 	served := []grpc.MethodDesc{}
 	for _, m := range desc.Methods {
-		if m.MethodName == "GeneratePackage" || m.MethodName == "Link" {
+		if m.MethodName == "GeneratePackage" || m.MethodName == "Link" ||
+			(m.MethodName == "GetRequiredPlugins" && language == "go") {
 			served = append(served, m)
 		}
 	}
 	desc.Methods, desc.Streams = served, nil
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Init: func(srv *grpc.Server) error {
-			srv.RegisterService(&desc, front{})
+			srv.RegisterService(&desc, front{real: pulumirpc.NewLanguageRuntimeClient(conn)})
 			return nil
 		},
 		Options: []grpc.ServerOption{
