@@ -58,7 +58,9 @@ def test_program_up_rename_destroy(stack_factory, api, plugin_archive, language)
         config={f"{project}:name": name, f"{project}:bucket": BUCKET, f"{project}:path": GOOD},
     )
     version = pulumi_zarr.__version__
-    stack.run("plugin", "install", "resource", "sentinelhub", version, "--file", str(plugin_archive))
+    stack.run(
+        "plugin", "install", "resource", "sentinelhub", version, "--file", str(plugin_archive)
+    )
     installed = stack.run("install").text
     assert "Finished installing dependencies" in installed, installed
     assert (stack.dir / "sdks" / "sentinelhub").is_dir()
