@@ -82,3 +82,22 @@ def test_program_up_rename_destroy(stack_factory, api, plugin_archive, language)
 
     stack.destroy()
     assert collections_named(api, name + " renamed") == []
+
+
+def test_readme_shows_these_commands():
+    """README.md's "TypeScript and Go" block holds the commands the test above runs."""
+    readme = (REPO / "README.md").read_text()
+    block = readme.split("### TypeScript and Go", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    version = pulumi_zarr.__version__
+    for command in (
+        "python -m pulumi_zarr.native.plugin_tarball",
+        f"pulumi plugin install resource sentinelhub {version} --file",
+        "pulumi install",
+        *(" ".join(check) for _, _, check in PROGRAMS.values()),
+        "pulumi config set-all",
+        "pulumi up",
+    ):
+        assert command in block, f"README.md's TypeScript and Go block lacks {command!r}"
+    for folder, _, _ in PROGRAMS.values():
+        packages = (REPO / "examples" / folder / "Pulumi.yaml").read_text()
+        assert f"sentinelhub: sentinelhub@{version}" in packages, folder
