@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up .venv (the package with its emulator and dev extras) and the real Pulumi CLI (built from
-# Go modules by scripts/pulumi-cli.sh, with the SDK generators of scripts/pulumi-codegen.sh; both
+# Go modules by scripts/pulumi-cli.sh, with the Node.js and Go hosts of scripts/pulumi-languages.sh;
 # cached outside the repo), then runs lint + the test suite on TEST_WORKERS pytest-xdist workers
 # (default 3: the real-CLI tests mostly wait). The tests marked oldest_sdk run a second time on
 # the oldest pulumi SDK pyproject accepts (.venv-oldest).
@@ -17,15 +17,15 @@ echo "== pulumi CLI (the real engine, for tests/e2e)"
 if cli_bin="$(bash scripts/pulumi-cli.sh | tail -n 1)" && [ -x "$cli_bin/pulumi" ]; then
   export PATH="$cli_bin:$PATH"
   echo "using $(pulumi version) from $cli_bin"
-  echo "== SDK generators (pulumi package gen-sdk --language nodejs|go, for tests/e2e)"
-  if codegen_bin="$(bash scripts/pulumi-codegen.sh | tail -n 1)" \
-      && [ -x "$codegen_bin/pulumi-language-nodejs" ]; then
-    export PATH="$codegen_bin:$PATH"
+  echo "== language hosts (Node.js, Go: programs, gen-sdk and package add, for tests/e2e)"
+  if lang_bin="$(bash scripts/pulumi-languages.sh | tail -n 1)" \
+      && [ -x "$lang_bin/pulumi-language-nodejs" ] && [ -x "$lang_bin/pulumi-language-go" ]; then
+    export PATH="$lang_bin:$PATH"
   elif [ "${CI:-}" = true ]; then
-    echo "CI runs gen-sdk: the SDK generators could not be built (see above)" >&2
+    echo "CI runs the TypeScript and Go programs: the language hosts could not be built (see above)" >&2
     exit 1
   else
-    echo "no SDK generators: the gen-sdk tests in tests/e2e will be skipped (see above)" >&2
+    echo "no Node.js/Go language hosts: their tests in tests/e2e will be skipped (see above)" >&2
   fi
 elif [ "${CI:-}" = true ]; then
   echo "CI runs the real-CLI journeys: the Pulumi CLI could not be built (see above)" >&2

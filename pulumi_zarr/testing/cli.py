@@ -115,7 +115,9 @@ class Stack:
         if program is None:
             self.dir.mkdir(parents=True)
         else:
-            shutil.copytree(program, self.dir, ignore=shutil.ignore_patterns("__pycache__"))
+            # what a program's own install makes (node_modules, generated SDKs) is made anew
+            ignore = shutil.ignore_patterns("__pycache__", "node_modules", "sdks", "bin")
+            shutil.copytree(program, self.dir, ignore=ignore)
             (self.dir / "requirements.txt").unlink(missing_ok=True)
             project_yaml = self.dir / "Pulumi.yaml"
             if own_project_file:

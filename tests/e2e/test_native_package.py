@@ -3,7 +3,8 @@ schema, and `pulumi package gen-sdk` writes Node.js and Go SDKs from the committ
 (the generated code is not kept).
 
 gen-sdk hands the generation to the language's plugin (pulumi-language-nodejs / -go), which
-scripts/pulumi-codegen.sh builds from Pulumi's own generators; scripts/test.sh puts them on PATH.
+scripts/pulumi-languages.sh builds (the real hosts behind scripts/langhost-front, which serves
+GeneratePackage with Pulumi's own generators); scripts/test.sh puts them on PATH.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def test_get_schema_returns_the_committed_schema(workspace):
 )
 def test_gen_sdk(workspace, tmp_path, language, expected):
     if shutil.which(f"pulumi-language-{language}") is None:
-        reason = f"pulumi-language-{language} is not on PATH (bash scripts/pulumi-codegen.sh)"
+        reason = f"pulumi-language-{language} is not on PATH (bash scripts/pulumi-languages.sh)"
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must generate the SDKs: {reason}")
         pytest.skip(reason)
