@@ -116,14 +116,13 @@ def _plain_properties(model: type[BaseModel]) -> dict[str, dict[str, Any]]:
 
 
 def _object(model: type[BaseModel]) -> dict[str, Any]:
-    return {
-        "properties": _plain_properties(model),
-        "required": [
-            info.alias or wire_name(name)
-            for name, info in model.model_fields.items()
-            if info.is_required()
-        ],
-    }
+    required = [
+        info.alias or wire_name(name)
+        for name, info in model.model_fields.items()
+        if info.is_required()
+    ]
+    # no empty list: the engine drops it when it reads the schema (`pulumi package get-schema`)
+    return {"properties": _plain_properties(model), **({"required": required} if required else {})}
 
 
 def _collection_result() -> dict[str, Any]:
