@@ -40,6 +40,12 @@ complete() {
   done
   [ "$(cat "$bin/SOURCE" 2>/dev/null)" = "$stamp" ]
 }
+# one build at a time (as in pulumi-cli.sh): a second run waits, then finds the cache complete
+exec 9>"$bin.lock"
+if ! flock -n 9; then
+  say "another pulumi-languages.sh is building into $bin: waiting for it"
+  flock 9
+fi
 if complete; then
   say "cached in $bin: $(cat "$bin/BUILT_FROM")"
   echo "$bin"
@@ -49,9 +55,9 @@ fi
 command -v go >/dev/null 2>&1 || die "needs Go on PATH and the Go module proxy to build the hosts"
 export GOTOOLCHAIN="${GOTOOLCHAIN:-local}" CGO_ENABLED=0 GOFLAGS=-mod=mod
 work="$(mktemp -d)"
-trap 'rm -rf "$work" "$bin.partial"' EXIT
-rm -rf "$bin.partial"
-mkdir -p "$bin.partial/hosts"
+partial="$bin.partial.$$"
+trap 'rm -rf "$work" "$partial"' EXIT
+mkdir -p "$partial/hosts"
 built=()
 
 for entry in "${hosts[@]}"; do
@@ -67,7 +73,7 @@ for entry in "${hosts[@]}"; do
      && { go get "$package@$release" 2>&1 | grep -v '^go: downloading' >&2 || true; } \
      && go build -trimpath \
           -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$release" \
-          -o "$bin.partial/hosts/pulumi-language-$lang" "$package") \
+          -o "$partial/hosts/pulumi-language-$lang" "$package") \
     || die "building pulumi-language-$lang from $package@$release failed (errors above)"
   built+=("pulumi-language-$lang $package@$release ($((SECONDS - start)) s)")
 done
@@ -92,12 +98,12 @@ GOMOD
    && { go mod tidy 2>&1 | grep -v '^go: downloading' >&2 || true; } \
    && go build -trimpath -ldflags "-s -w -X main.version=${version#v}" -o "$work/front/front" .) \
   || die "building scripts/langhost-front failed (errors above)"
-for l in nodejs go; do install -m 0755 "$work/front/front" "$bin.partial/pulumi-language-$l"; done
+for l in nodejs go; do install -m 0755 "$work/front/front" "$partial/pulumi-language-$l"; done
 built+=("langhost-front pkg/v3@$version ($((SECONDS - start)) s)")
 
-printf '%s; ' "${built[@]}" | sed 's/; $/\n/' > "$bin.partial/BUILT_FROM"
-echo "$stamp" > "$bin.partial/SOURCE"
+printf '%s; ' "${built[@]}" | sed 's/; $/\n/' > "$partial/BUILT_FROM"
+echo "$stamp" > "$partial/SOURCE"
 rm -rf "$bin"
-mv "$bin.partial" "$bin"
+mv "$partial" "$bin"
 say "built in $bin: $(cat "$bin/BUILT_FROM")"
 echo "$bin"
