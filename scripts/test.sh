@@ -2,7 +2,7 @@
 # Sets up .venv (the package with its emulator and dev extras) and the real Pulumi CLI (built from
 # Go modules by scripts/pulumi-cli.sh, with the Node.js and Go hosts of scripts/pulumi-languages.sh;
 # cached outside the repo), then runs lint + the test suite on TEST_WORKERS pytest-xdist workers
-# (default 3: the real-CLI tests mostly wait). The tests marked oldest_sdk run a second time on
+# (default 4: the real-CLI tests mostly wait). The tests marked oldest_sdk run a second time on
 # the oldest pulumi SDK pyproject accepts (.venv-oldest).
 # Usage: bash scripts/test.sh [pytest args...]
 set -euo pipefail
@@ -36,9 +36,9 @@ fi
 echo "== ruff"
 .venv/bin/ruff check .
 echo "== pytest"
-.venv/bin/python -m pytest -n "${TEST_WORKERS:-3}" --dist loadgroup "$@"
+.venv/bin/python -m pytest -n "${TEST_WORKERS:-4}" --dist loadgroup "$@"
 oldest="$(oldest_pulumi).0"
 layered_venv .venv-oldest "$oldest"
 echo "== pytest -m oldest_sdk on the oldest supported pulumi SDK ($oldest)"
-.venv-oldest/bin/python -m pytest -q -p no:cacheprovider -n "${TEST_WORKERS:-3}" --dist loadgroup \
+.venv-oldest/bin/python -m pytest -q -p no:cacheprovider -n "${TEST_WORKERS:-4}" --dist loadgroup \
   -m oldest_sdk tests/provider tests/native
