@@ -22,15 +22,6 @@ POLICY = "sentinelhub:index:getBucketPolicy"
 MISSING = "00000000-0000-4000-8000-000000000000"
 
 
-@pytest.fixture(scope="module")
-def native(sh_config):
-    from harness.fixtures import RecordingHost
-
-    with RecordingHost.native() as host:
-        host.configure(sh_config)
-        yield host
-
-
 @pytest.fixture
 def ingested(api):
     made = api.create(unique("fn"), GOOD_BUCKET, GOOD_PATH, CRS_4326)

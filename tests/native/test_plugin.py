@@ -23,7 +23,6 @@ from harness.fixtures import (
     GOOD_BUCKET,
     GOOD_PATH,
     PLANTED_SECRET,
-    RecordingHost,
     write_failing_cube,
 )
 from harness.measure import unique
@@ -59,13 +58,6 @@ def program_inputs(**overrides: Any) -> dict[str, Any]:
 
 def writes(emu: Emulator) -> list[str]:
     return [r for r in emu.control.journal() if r.startswith(WRITES)]
-
-
-@pytest.fixture(scope="module")
-def native(sh_config) -> Any:
-    with RecordingHost.native() as host:
-        host.configure(sh_config)
-        yield host
 
 
 @pytest.fixture

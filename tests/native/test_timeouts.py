@@ -13,15 +13,6 @@ from harness.measure import unique
 from pulumi_zarr.testing.engine import ProviderError
 
 
-@pytest.fixture(scope="module")
-def native(sh_config):
-    from harness.fixtures import RecordingHost
-
-    with RecordingHost.native() as host:
-        host.configure(sh_config)
-        yield host
-
-
 @pytest.fixture
 def stuck(emu):
     emu.control.set_stuck("^stuck-")
