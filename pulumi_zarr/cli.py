@@ -295,11 +295,9 @@ def _sample_cube(args: argparse.Namespace) -> int:
         print(f"{PROG}: sample-cube: {exc}", file=sys.stderr)
         return USAGE
     try:
-        from .emulator.samples import write_cube
+        from .emulator.samples import CRS_URLS, write_cube
     except ImportError as exc:
         raise MissingExtra("emulator", "sample-cube", getattr(exc, "name", None)) from exc
-    from .emulator.samples import CRS_URLS
-
     grid = next((key for key, url in CRS_URLS.items() if url == args.crs), None)
     if grid is None:
         codes = ", ".join(url.rsplit("/", 1)[-1] for url in CRS_URLS.values())
