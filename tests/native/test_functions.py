@@ -1,6 +1,6 @@
 """The package's functions through the plugin's Invoke, as the engine calls it, against the
 emulator: results by wire name and without a credential, arguments checked with the resources'
-wording, no match and two matches as clear errors.
+wording, no match and two matches as clear errors, a listing of exactly one page and of one more.
 """
 
 from __future__ import annotations
@@ -8,10 +8,18 @@ from __future__ import annotations
 import json
 
 import pytest
-from harness.fixtures import CLIENT_ID, CRS_4326, GOOD_BUCKET, GOOD_PATH, PLANTED_SECRET
+from harness.fixtures import (
+    CLIENT_ID,
+    CRS_4326,
+    GOOD_BUCKET,
+    GOOD_PATH,
+    PLANTED_SECRET,
+    copy_collection,
+)
 from harness.measure import unique
 
 from pulumi_zarr.api.deployments import BY_NAME
+from pulumi_zarr.api.models import PAGE_LIMIT
 from pulumi_zarr.bucket.policy import document_json
 from pulumi_zarr.testing.engine import ProviderError
 
@@ -110,6 +118,26 @@ def test_list_answers_all_or_those_named(native, ingested, api):
     none, _ = native.invoke(LIST, {"name": unique("nobody")})
     assert none == {"collections": [], "ids": []}
     no_secret(every)
+
+
+def test_list_of_one_full_page_and_of_one_more(native, ingested, emu, api):
+    """As many namesakes as a page holds come in one page; one more, in a second page."""
+    name = ingested["name"]
+    copy_collection(emu, ingested["id"], [name] * (PAGE_LIMIT - 1))
+    try:
+        for total, pages in ((PAGE_LIMIT, 1), (PAGE_LIMIT + 1, 2)):
+            if total > PAGE_LIMIT:
+                copy_collection(emu, ingested["id"], [name])
+            emu.control.reset_stats()
+            listed, failures = native.invoke(LIST, {"name": name})
+            asked = [r for r in emu.control.journal() if r.endswith("/collections")]
+            assert failures == [] and len(asked) == pages, asked
+            assert len(listed["ids"]) == total
+            assert listed["ids"] == [c["id"] for c in api.named(name)]
+    finally:
+        for copy in api.named(name):
+            if copy["id"] != ingested["id"]:
+                api.delete(copy["id"])
 
 
 def test_get_array_answers_its_metadata_or_names_the_arrays(native, ingested):
