@@ -181,3 +181,34 @@ def collections_named(api: ZarrApi, name: str) -> list[dict[str, Any]]:
 
 def dump(value: Any) -> str:
     return json.dumps(value, indent=1, default=str)
+
+
+def check_function_outputs(out: dict[str, Any], buckets: Path) -> None:
+    """The outputs examples/yaml-functions and examples/typescript take from the package's
+    functions, looking at the collection they declare (path GOOD): as the emulator has it."""
+    made = out["collectionId"]
+    assert out["statusById"] == "INGESTED" and out["dataTypeByName"] == f"zarr-{made}", out
+    assert out["namedIds"] == [made], out
+    zarray = json.loads((buckets / BUCKET / GOOD / "B1" / ".zarray").read_text())
+    assert out["firstArrayShape"] == zarray["shape"], out
+    assert "clientSecret" not in json.dumps(out)
+
+
+def check_name_lookups_fail(stack: Stack, api: ZarrApi, name: str) -> None:
+    """The program's getZarrCollection by ``name`` + its ``lookupSuffix`` config fails with the
+    plugin's wording: for a name nothing has, then for one two collections made in the emulator
+    share. Previews: the collection named ``name`` exists, so the look-up runs then."""
+    suffix = f"{stack.project}:lookupSuffix"
+    stack.configure({suffix: " (gone)"})
+    failed = stack.preview(ok=False).text
+    assert f"there is no Zarr collection named '{name} (gone)' (for this account)" in failed, failed
+    twin = f"{name} (twin)"
+    twins = [api.create(twin, BUCKET, path, CRS_4326)["id"] for path in (GOOD, OTHER)]
+    try:
+        stack.configure({suffix: " (twin)"})
+        failed = stack.preview(ok=False).text
+    finally:
+        for made in twins:
+            api.delete(made)
+    assert f"2 Zarr collections are named {twin!r}: " in failed, failed
+    assert all(made in failed for made in twins) and "getZarrCollection with id" in failed, failed

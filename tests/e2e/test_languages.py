@@ -2,7 +2,9 @@
 the way README.md's "TypeScript" and "Go" sections say: the plugin archive installed with
 `pulumi plugin install ... --file`, the SDK generated and linked by `pulumi install` (the
 `packages:` entry of Pulumi.yaml), the program checked (`tsc --noEmit`, `go vet`), then up,
-rename in place and destroy against the emulator, checking what the emulator holds.
+rename in place and destroy against the emulator, checking what the emulator holds. The
+TypeScript program also calls the package's functions on its collection: their outputs, then
+a look-up by name that finds nothing and one that finds two.
 
 The language hosts come from scripts/pulumi-languages.sh (scripts/test.sh puts them on PATH);
 without them these tests skip, except under CI=true, where they fail.
@@ -21,7 +23,14 @@ from harness.measure import unique
 import pulumi_zarr
 from pulumi_zarr.native.plugin_tarball import write
 
-from .conftest import BUCKET, GOOD, REPO, collections_named
+from .conftest import (
+    BUCKET,
+    GOOD,
+    REPO,
+    check_function_outputs,
+    check_name_lookups_fail,
+    collections_named,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -30,6 +39,8 @@ PROGRAMS = {
     "nodejs": ("typescript", "zarr-typescript", ["npx", "tsc", "--noEmit"]),
     "go": ("go", "zarr-go", ["go", "vet", "./..."]),
 }
+#: the languages whose example calls the package's functions (as examples/yaml-functions does)
+CALLS_FUNCTIONS = {"nodejs"}
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +59,7 @@ def language_host(language: str) -> None:
 
 
 @pytest.mark.parametrize("language", sorted(PROGRAMS))
-def test_program_up_rename_destroy(stack_factory, api, plugin_archive, language):
+def test_program_up_rename_destroy(stack_factory, api, buckets, plugin_archive, language):
     language_host(language)
     folder, project, check = PROGRAMS[language]
     name = unique(folder)
@@ -73,12 +84,16 @@ def test_program_up_rename_destroy(stack_factory, api, plugin_archive, language)
     assert out["status"] == "INGESTED" and out["arrayNames"] == ["B1", "B2"], out
     [held] = collections_named(api, name)
     assert held["id"] == out["collectionId"]
+    if language in CALLS_FUNCTIONS:
+        check_function_outputs(out, buckets)
 
     stack.configure({f"{project}:name": name + " renamed"})
     shown = stack.up().stdout
     assert "[diff: ~name]" in shown, shown
     assert stack.outputs()["collectionId"] == held["id"]
     assert [c["id"] for c in collections_named(api, name + " renamed")] == [held["id"]]
+    if language in CALLS_FUNCTIONS:
+        check_name_lookups_fail(stack, api, name + " renamed")
 
     stack.destroy()
     assert collections_named(api, name + " renamed") == []
