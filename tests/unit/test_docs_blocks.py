@@ -53,7 +53,7 @@ REGISTRY: dict[tuple[str, str], Literal | Checked | Gap] = {
     ),
     ("README.md", "6031dc2351f1"): Gap("tests/e2e/test_native_yaml.py imports; text not compared"),
     ("README.md", "ea1c2f62acd0"): Gap("migration: tests/e2e/test_native_python.py, not compared"),
-    ("README.md", "38ce987c2d36"): Gap("the drift tests regenerate and compare the files; text not compared"),
+    ("README.md", "38ce987c2d36"): Gap("drift tests regenerate the files; not compared"),
     ("README.md", "5d58bf2941af"): Gap(CREDENTIALS),
     ("README.md", "290dbc9941ed"): Gap("tests/preflight/test_cli.py runs validate, not compared"),
     ("README.md", "e4da3ed34fbc"): Gap("examples/aws-bucket needs AWS; checked with mocks only"),
