@@ -8,6 +8,7 @@ fixture checks after each test that no secret or token reached the CLI output or
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -146,3 +147,25 @@ def test_pulumi_import_adopts_a_collection_and_writes_the_program(stack_factory,
     assert "2 unchanged" in previewed and "to update" not in previewed, previewed
     stack.destroy()
     assert api.get(made["id"]) is None
+
+
+def test_the_plugin_on_path_is_warned_about_per_lookup_and_the_plugins_section_is_not(
+    stack_factory,
+):
+    """The engine warns at each of its lookups of a plugin found on PATH (pulumi/pulumi#14525):
+    in one preview, four (ensure installed, the schema's package, the schema loader's plugin, the
+    provider), listed under Diagnostics, and shown on the stack's row each time it is redrawn
+    (five more here); an `up` is a preview and an update, so twice that. A project plugin (the
+    `plugins` section) is found before PATH: no warning."""
+    warning = "warning: using pulumi-resource-sentinelhub from $PATH at "
+    [folder] = native_plugins().values()
+    on_path = {"PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
+    ambient = stack_factory(EXAMPLE, own_project_file=True, env=on_path)
+    ambient.configure({"zarr-yaml:name": unique("on-path"), "zarr-yaml:bucket": BUCKET})
+    shown = ambient.preview().text
+    assert shown.split("Diagnostics:", 1)[1].count(warning) == 4, shown
+    declared = stack_factory(
+        EXAMPLE, own_project_file=True, env=on_path, plugins={"sentinelhub": folder}
+    )
+    declared.configure({"zarr-yaml:name": unique("declared"), "zarr-yaml:bucket": BUCKET})
+    assert warning not in declared.preview().text

@@ -1,56 +1,89 @@
-"""`pulumi new` from templates/zarr-python, then `up` against the emulator, with the real CLI."""
+"""README.md's "Start a project from the template" block, run as it is with the real CLI:
+`pip wheel` of the checkout, `pulumi new` from templates/zarr-python (dependencies installed by
+the language host, a stack made, config saved), the secret, then `up` and `destroy` against the
+emulator. Offline: PIP_NO_INDEX, with wheels made of this environment's own packages standing
+in for PyPI (harness.release.repack)."""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from harness.measure import unique
+from harness.release import copy_source, repack, requirement_closure
 
 from pulumi_zarr.testing.cli import Stack
 
-from .conftest import BUCKET, CLIENT_ID, GOOD, PLANTED_SECRET, collections_named
+from .conftest import BUCKET, CLIENT_ID, GOOD, PLANTED_SECRET, REPO, collections_named
 
 pytestmark = pytest.mark.e2e
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "zarr-python"
+TEMPLATE = REPO / "templates" / "zarr-python"
+MARK = "<!-- run-by: tests/e2e/test_template.py -->\n```bash\n"
 
 
-def template_defaults() -> dict[str, str]:
-    config = yaml.safe_load((TEMPLATE / "Pulumi.yaml").read_text())["template"]["config"]
-    return {key: spec["default"] for key, spec in config.items() if "default" in spec}
+def readme_block() -> str:
+    readme = (REPO / "README.md").read_text()
+    return readme.split(MARK, 1)[1].split("```", 1)[0]
 
 
-def test_pulumi_new_from_the_template_deploys_a_collection(pulumi_cli, tmp_path, emu, api):
-    defaults = template_defaults()  # name, crs and sentinelhub:baseUrl
-    name = unique(defaults["name"])
-    stack = Stack(pulumi_cli, tmp_path, None, project="zarr-from-template", stack="dev")
-    config = {
-        "bucket": BUCKET,
-        "path": GOOD,
-        "name": name,
-        "sentinelhub:clientId": CLIENT_ID,
-        "sentinelhub:baseUrl": emu.url,
+def test_the_readme_block_makes_a_project_that_deploys(pulumi_cli, tmp_path, emu, api):
+    name = unique("template")
+    # what differs from the README: the emulator's settings, and --yes without a terminal
+    substitutions = {
+        "my-bucket": BUCKET,
+        "path-to-zarr.zarr/": GOOD,
+        "<id>": f"{CLIENT_ID} --config name='{name}'",
+        "https://services.sentinel-hub.com": emu.url,
+        "\npulumi up\n": "\npulumi up --yes\n",
     }
-    flags = [arg for key, value in config.items() for arg in ("--config", f"{key}={value}")]
-    # --generate-only: no dependency install (it would reach PyPI), no stack, no config saved
-    stack.run("new", str(TEMPLATE), "--yes", "--generate-only", "--name", stack.project, *flags)
-    project_file = (stack.dir / "Pulumi.yaml").read_text()
-    assert "name: zarr-from-template" in project_file
-    assert "\ntemplate:" not in project_file  # `pulumi new` drops the template section
-    assert (stack.dir / "__main__.py").exists()
-    # The template's virtualenv (.venv) is where a user installs requirements.txt
-    # (pulumi-zarr); here it is this interpreter's environment, which has it.
-    (stack.dir / ".venv").symlink_to(Path(sys.prefix))
-    # as `pulumi new` would set them: the template's defaults, with ours (the emulator) on top
-    stack.init({**defaults, **config}, {"sentinelhub:clientSecret": PLANTED_SECRET})
-    stack.up()
+    script = readme_block()
+    for placeholder, value in substitutions.items():
+        assert placeholder in script, placeholder
+        script = script.replace(placeholder, value)
+
+    checkout = copy_source(tmp_path / "checkout")  # `pip wheel .` builds there
+    shutil.copytree(TEMPLATE, checkout / "templates" / "zarr-python")
+    (checkout / ".venv").symlink_to(sys.prefix)
+    pypi = tmp_path / "pypi"  # the stand-in: pulumi-zarr's requirements, pip, setuptools, wheel
+    pypi.mkdir()
+    for dist in requirement_closure("pulumi-zarr", "pip", "setuptools", "wheel"):
+        if dist.metadata["Name"] != "pulumi-zarr":
+            repack(dist, pypi)
+
+    stack = Stack(pulumi_cli, tmp_path, None, stack="dev")
+    stack.dir = tmp_path / "my-zarr"
+    own_bin = str(Path(sys.executable).parent)  # python3 must not be this environment's
+    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != own_bin)
+    env = {**stack.env, "PATH": path, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(pypi)}
+    done = subprocess.run(
+        ["bash", "-e", "-c", script],
+        cwd=checkout,
+        env=env,
+        input=PLANTED_SECRET,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    shown = done.stdout + done.stderr
+    stack.transcript.append(shown)
+    assert done.returncode == 0, shown
+    assert "Your new project is ready to go!" in shown
+    assert re.search(r"Successfully installed .*pulumi-zarr-", shown)
+
+    project = (stack.dir / "Pulumi.yaml").read_text()
+    assert "name: my-zarr" in project and "\ntemplate:" not in project
+    stack.env["PULUMI_PYTHON_CMD"] = str(stack.dir / ".venv" / "bin" / "python")
     out = stack.outputs()
     assert out["status"] == "INGESTED" and out["arrays"] == ["B1", "B2"]
-    assert out["data_type"] == f"zarr-{out['collection_id']}"
     [held] = collections_named(api, name)
-    assert (held["id"], held["crs"]) == (out["collection_id"], defaults["crs"])
+    assert held["id"] == out["collection_id"]
     stack.destroy()
     assert collections_named(api, name) == []
+    assert PLANTED_SECRET not in "\n".join(stack.transcript)

@@ -1,15 +1,24 @@
 """The package as a release installs it: a wheel built offline from a copy of the checkout, and
 a virtualenv with that wheel in its site-packages (not editable), its dependencies taken from
-the test environment through a ``.pth`` (no index needed)."""
+the test environment through a ``.pth`` (no index needed). For pip runs that must find
+everything offline, :func:`repack` makes wheels of the test environment's own distributions
+(a stand-in for PyPI, ``PIP_FIND_LINKS`` with ``PIP_NO_INDEX``)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import sysconfig
+import zipfile
+from importlib.metadata import Distribution, distribution
 from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -54,3 +63,49 @@ def release_venv(wheel: Path, venv: Path) -> Path:
     pip("install", "--no-deps", "--no-index", "--target", target, wheel)
     (target / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     return python
+
+
+def requirement_closure(*names: str) -> list[Distribution]:
+    """The installed distributions ``names`` need to run here (their requirements, recursively,
+    without extras), ``names`` included."""
+    found: dict[str, Distribution] = {}
+    todo = list(names)
+    while todo:
+        name = canonicalize_name(todo.pop())
+        if name in found:
+            continue
+        found[name] = dist = distribution(name)
+        for line in dist.requires or []:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return list(found.values())
+
+
+def repack(dist: Distribution, folder: Path) -> Path:
+    """A wheel in ``folder`` of the installed distribution ``dist``: its files as installed
+    (those inside site-packages; pip writes the console scripts anew), a new RECORD."""
+    info = next(
+        Path(str(f)).parts[0] for f in dist.files or [] if str(f).endswith(".dist-info/METADATA")
+    )
+    tags = [
+        line.split(":", 1)[1].strip()
+        for line in (dist.read_text("WHEEL") or "").splitlines()
+        if line.startswith("Tag:")
+    ]
+    parts = [".".join(dict.fromkeys(tag.split("-")[i] for tag in tags)) for i in range(3)]
+    wheel = folder / f"{info.removesuffix('.dist-info')}-{'-'.join(parts)}.whl"
+    skip = {f"{info}/{name}" for name in ("RECORD", "INSTALLER", "REQUESTED", "direct_url.json")}
+    record = []
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_STORED) as archive:
+        for file in dist.files or []:
+            name = str(file)
+            if name.startswith("..") or name in skip or "__pycache__" in name:
+                continue
+            data = Path(dist.locate_file(file)).read_bytes()
+            archive.writestr(name, data)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+            record.append(f"{name},sha256={digest.decode()},{len(data)}")
+        record.append(f"{info}/RECORD,,")
+        archive.writestr(f"{info}/RECORD", "\n".join(record) + "\n")
+    return wheel

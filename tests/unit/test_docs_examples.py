@@ -36,3 +36,27 @@ def test_install_commands_are_the_readmes():
     assert len(commands) >= 4
     for line in commands:
         assert line in readme, f"docs/installation-configuration.md: {line!r} is not README.md's"
+
+
+def test_measured_figures_have_one_home():
+    """docs/benchmarks.md holds the figures; README.md quotes two of them (to choose a provider),
+    the same; CHANGELOG.md points there and states none."""
+    table = (REPO / "docs" / "benchmarks.md").read_text()
+    native = re.search(
+        r"^\| native: `pulumi up` of 20 . 5 s ingestion.*\((\S+) s\) \|$", table, re.M
+    )
+    dynamic = re.search(
+        r"^\| dynamic: the same `up`, wall / 5 s floor .*\((\S+) s\) \|$", table, re.M
+    )
+    assert native and dynamic, "docs/benchmarks.md: the native and dynamic rows moved"
+    readme = (REPO / "README.md").read_text()
+    quoted = re.search(
+        r"\(20 ingestions of 5 s:\s+(\S+) s through the dynamic resource, (\S+) s through the "
+        r"native one; see\s+\[Benchmarks\]\(docs/benchmarks\.md\)\)",
+        readme,
+    )
+    assert quoted, "README.md: the Dynamic or native? figures moved"
+    assert quoted.groups() == (dynamic.group(1), native.group(1))
+    changelog = (REPO / "CHANGELOG.md").read_text()
+    assert "docs/benchmarks.md" in changelog
+    assert not re.search(r"\b\d+\.\d s\b", changelog), "CHANGELOG.md states a measured figure"
