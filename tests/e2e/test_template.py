@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from harness.measure import unique
 from harness.release import copy_source, repack, requirement_closure
 
@@ -24,6 +25,13 @@ from .conftest import BUCKET, CLIENT_ID, GOOD, PLANTED_SECRET, REPO, collections
 pytestmark = pytest.mark.e2e
 
 TEMPLATE = REPO / "templates" / "zarr-python"
+
+
+def template_defaults() -> dict[str, str]:
+    config = yaml.safe_load((TEMPLATE / "Pulumi.yaml").read_text())["template"]["config"]
+    return {key: spec["default"] for key, spec in config.items() if "default" in spec}
+
+
 MARK = "<!-- run-by: tests/e2e/test_template.py -->\n```bash\n"
 
 
@@ -82,8 +90,9 @@ def test_the_readme_block_makes_a_project_that_deploys(pulumi_cli, tmp_path, emu
     stack.env["PULUMI_PYTHON_CMD"] = str(stack.dir / ".venv" / "bin" / "python")
     out = stack.outputs()
     assert out["status"] == "INGESTED" and out["arrays"] == ["B1", "B2"]
+    assert out["data_type"] == f"zarr-{out['collection_id']}"
     [held] = collections_named(api, name)
-    assert held["id"] == out["collection_id"]
+    assert (held["id"], held["crs"]) == (out["collection_id"], template_defaults()["crs"])
     stack.destroy()
     assert collections_named(api, name) == []
     assert PLANTED_SECRET not in "\n".join(stack.transcript)
