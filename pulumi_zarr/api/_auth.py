@@ -42,8 +42,8 @@ def _origin(url: str) -> _Origin:
     return _Origin(split.scheme.lower(), split.netloc.lower())
 
 
-class OAuthSession(OAuth2Session):
-    """An ``OAuth2Session`` whose every request is one :func:`~._deadline.exchange`.
+class LoopbackOAuth2Session(OAuth2Session):
+    """An ``OAuth2Session`` that may talk plain http to this machine, and only to it.
 
     oauthlib refuses plain http unless ``OAUTHLIB_INSECURE_TRANSPORT`` is set, which would allow
     it to every host, for the whole process. Instead, for the http origins given here (checked
@@ -51,9 +51,8 @@ class OAuthSession(OAuth2Session):
     puts the real scheme back just before the request leaves; no other URL is touched.
     """
 
-    def __init__(self, client_id: str, *, timeout: float, plain_urls: tuple[str, ...]) -> None:
+    def __init__(self, client_id: str, *, plain_urls: tuple[str, ...]) -> None:
         super().__init__(client=BackendApplicationClient(client_id=client_id))
-        self.timeout = timeout
         self._plain = frozenset(
             _origin(url)[1]
             for url in plain_urls
@@ -61,8 +60,10 @@ class OAuthSession(OAuth2Session):
         )
 
     def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        kwargs["timeout"] = kwargs.get("timeout") or self.timeout
-        return exchange(super().request, method, self.as_oauthlib_sees(url), **kwargs)
+        return super().request(method, self.as_oauthlib_sees(url), **kwargs)
+
+    def fetch_token(self, token_url: str, **kwargs: Any) -> dict[str, Any]:
+        return super().fetch_token(self.as_oauthlib_sees(token_url), **kwargs)
 
     def as_oauthlib_sees(self, url: str) -> str:
         """``url``, spelled ``https`` if it is one of the plain-http origins given."""
@@ -76,6 +77,18 @@ class OAuthSession(OAuth2Session):
         if scheme == "https" and netloc in self._plain:
             request.url = "http" + (request.url or "")[len("https") :]
         return super().send(request, **kwargs)
+
+
+class OAuthSession(LoopbackOAuth2Session):
+    """A :class:`LoopbackOAuth2Session` whose every request is one :func:`~._deadline.exchange`."""
+
+    def __init__(self, client_id: str, *, timeout: float, plain_urls: tuple[str, ...]) -> None:
+        super().__init__(client_id, plain_urls=plain_urls)
+        self.timeout = timeout
+
+    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        kwargs["timeout"] = kwargs.get("timeout") or self.timeout
+        return exchange(super().request, method, url, **kwargs)
 
 
 class Tokens:
@@ -115,7 +128,7 @@ class Tokens:
         self.fetched += 1
         try:
             token = self._fetcher.fetch_token(
-                self._fetcher.as_oauthlib_sees(self.settings.token_url),
+                self.settings.token_url,
                 client_secret=self.settings.client_secret,
                 include_client_id=True,
             )

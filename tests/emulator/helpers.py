@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
@@ -66,27 +65,14 @@ def ingest(session: Any, url: str, **fields: Any) -> dict[str, Any]:
 def oauth_session(url: str, client_id: str = "local", secret: str = "local-secret") -> Any:
     """A requests-oauthlib session with a token, as in Sentinel Hub's examples.
 
-    oauthlib sends nothing over plain http unless ``OAUTHLIB_INSECURE_TRANSPORT`` is set, and
-    the emulator listens on http://127.0.0.1: the variable is set during this session's own
-    calls only, so that no provider, CLI or host a test starts inherits it (the product needs
-    no such switch, and the tests must show that)."""
-    from unittest import mock
+    The emulator listens on http://127.0.0.1, which oauthlib refuses unless
+    ``OAUTHLIB_INSECURE_TRANSPORT`` is set. Setting it, even briefly, would change ``os.environ``
+    under the emulator's threads (and any provider a test starts would inherit it), so the
+    session is the product's :class:`LoopbackOAuth2Session`, which allows plain http to this
+    machine only."""
+    from pulumi_zarr.api._auth import LoopbackOAuth2Session
 
-    from oauthlib.oauth2 import BackendApplicationClient
-    from requests_oauthlib import OAuth2Session
-
-    loopback = {"OAUTHLIB_INSECURE_TRANSPORT": "1"}
-
-    class LoopbackSession(OAuth2Session):
-        def request(self, *args: Any, **kwargs: Any) -> Any:
-            with mock.patch.dict(os.environ, loopback):
-                return super().request(*args, **kwargs)
-
-        def fetch_token(self, *args: Any, **kwargs: Any) -> Any:
-            with mock.patch.dict(os.environ, loopback):
-                return super().fetch_token(*args, **kwargs)
-
-    session = LoopbackSession(client=BackendApplicationClient(client_id=client_id))
+    session = LoopbackOAuth2Session(client_id, plain_urls=(url,))
     session.fetch_token(
         token_url=f"{url}{TOKEN_PATH}",
         client_id=client_id,
