@@ -49,10 +49,14 @@ class LoopbackOAuth2Session(OAuth2Session):
     it to every host, for the whole process. Instead, for the http origins given here (checked
     to be this machine) oauthlib is shown the ``https`` spelling of the URL, and :meth:`send`
     puts the real scheme back just before the request leaves; no other URL is touched.
+
+    requests reads the proxy and CA-bundle settings of the environment for every request,
+    scanning every variable twice; here they are read once per origin.
     """
 
     def __init__(self, client_id: str, *, plain_urls: tuple[str, ...]) -> None:
         super().__init__(client=BackendApplicationClient(client_id=client_id))
+        self._environment: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._plain = frozenset(
             _origin(url)[1]
             for url in plain_urls
@@ -64,6 +68,16 @@ class LoopbackOAuth2Session(OAuth2Session):
 
     def fetch_token(self, token_url: str, **kwargs: Any) -> dict[str, Any]:
         return super().fetch_token(self.as_oauthlib_sees(token_url), **kwargs)
+
+    def merge_environment_settings(
+        self, url: str, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> dict[str, Any]:
+        key = (_origin(url), stream, verify, cert, tuple(sorted((proxies or {}).items())))
+        merged = self._environment.get(key)
+        if merged is None:
+            merged = super().merge_environment_settings(url, proxies, stream, verify, cert)
+            self._environment[key] = merged
+        return {**merged, "proxies": dict(merged["proxies"])}
 
     def as_oauthlib_sees(self, url: str) -> str:
         """``url``, spelled ``https`` if it is one of the plain-http origins given."""

@@ -9,6 +9,8 @@ and an error answer becomes its typed exception (:func:`error_from_response`).
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import socket
 import threading
@@ -55,11 +57,10 @@ class Deadline:
     def __init__(self, at: float) -> None:
         self.at = at
         self.expired = False
+        self.cancelled = False
         self._lock = threading.Lock()
         self._sock: socket.socket | None = None
-        self._timer = threading.Timer(max(at - time.monotonic(), 0.0), self._expire)
-        self._timer.daemon = True
-        self._timer.start()
+        _WATCHDOG.add(self)
 
     def remaining(self) -> float:
         return max(self.at - time.monotonic(), 0.0)
@@ -76,12 +77,47 @@ class Deadline:
             self._sock = None
 
     def cancel(self) -> None:
-        self._timer.cancel()
+        self.cancelled = True
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
         with self._lock:
             self.expired = True
             _shut(self._sock)
+
+
+class _Watchdog:
+    """One thread that expires each :class:`Deadline` when its time comes. (A ``Timer`` per
+    deadline started a thread per operation: most of the client's CPU after the HTTP itself.)"""
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._due: list[tuple[float, int, Deadline]] = []  # a heap: the soonest first
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def add(self, guard: Deadline) -> None:
+        with self._wake:
+            heapq.heappush(self._due, (guard.at, next(self._order), guard))
+            if self._thread is None or not self._thread.is_alive():  # first use, or a fork
+                self._thread = threading.Thread(
+                    target=self._run, name="pulumi-zarr-deadlines", daemon=True
+                )
+                self._thread.start()
+            elif self._due[0][2] is guard:
+                self._wake.notify()
+
+    def _run(self) -> None:
+        with self._wake:
+            while True:
+                now = time.monotonic()
+                while self._due and (self._due[0][0] <= now or self._due[0][2].cancelled):
+                    guard = heapq.heappop(self._due)[2]
+                    if not guard.cancelled:
+                        guard.expire()
+                self._wake.wait(self._due[0][0] - now if self._due else None)
+
+
+_WATCHDOG = _Watchdog()
 
 
 def _shut(sock: socket.socket | None) -> None:

@@ -197,6 +197,24 @@ def test_plain_http_to_the_emulator_leaves_the_environment_alone(settings_for, m
     assert dict(os.environ) == before
 
 
+def test_the_environment_proxy_is_used_unless_no_proxy_names_the_host(settings_for, monkeypatch):
+    for name in ("no_proxy", "NO_PROXY", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    client = ZarrClient(settings_for(max_attempts=1))
+    try:
+        with pytest.raises(AuthError, match="could not reach the token endpoint"):
+            client.get("00000000-0000-0000-0000-000000000000")
+    finally:
+        client.close()
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    client = ZarrClient(settings_for(max_attempts=1))
+    try:
+        assert isinstance(list(client.list_collections()), list)
+    finally:
+        client.close()
+
+
 def test_refused_connection_is_not_applied():
     client = ZarrClient(
         Settings(client_id="x", client_secret="y", base_url="http://127.0.0.1:9", max_attempts=1)

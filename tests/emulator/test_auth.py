@@ -85,11 +85,12 @@ def test_oauthlib_raises_on_bad_credentials(emulator):
 
 
 def test_expired_token_is_401(buckets_dir):
-    with Emulator(buckets_dir, token_ttl=1, ingest_delay=0.1) as emu:
+    # exp is whole seconds (as a JWT's), so a 1 s token lasts 0 to 1 s: 2 s lasts at least 1
+    with Emulator(buckets_dir, token_ttl=2, ingest_delay=0.1) as emu:
         bearer = {"Authorization": f"Bearer {oauth_session(emu.url).access_token}"}
         url = f"{emu.url}/zarr/v1/collections"
         assert requests.get(url, headers=bearer, timeout=5).status_code == 200
-        time.sleep(1.2)  # requests-oauthlib would refuse to send it: plain requests
+        time.sleep(2.2)  # requests-oauthlib would refuse to send it: plain requests
         expired = requests.get(url, headers=bearer, timeout=5)
         assert expired.status_code == 401
         assert expired.json()["error"]["code"] == "COMMON_UNAUTHORIZED"

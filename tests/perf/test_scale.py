@@ -18,6 +18,10 @@ The CPU of each process is sampled with psutil every 50 ms while the step runs (
 runs in this process: its CPU is this process's, less the main thread (waiting for the CLI) and
 the sampler's thread.
 
+``PERF_SCALE_PROFILE=<folder>`` also attaches ``py-spy record`` (not a dependency: install it into
+the venv) to each program and provider process as it starts, and writes its collapsed stacks
+there, one file per process and step.
+
 Before ZarrCollection's guard, the SDK's serialize_provider raised RecursionError near 960
 dynamic resources in one program; tests/unit/test_many_resources.py proves the guard in the
 suite, in process.
@@ -29,6 +33,8 @@ import json
 import os
 import resource
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections import defaultdict
@@ -52,6 +58,7 @@ KINDS = [k for k in os.environ.get("PERF_SCALE_KINDS", "noop,dynamic,native").sp
 STEPS = ("up", "refresh", "destroy")
 #: Process groups, in the order the table shows them.
 GROUPS = ("program", "plugin", "engine", "other")
+PROFILE = os.environ.get("PERF_SCALE_PROFILE")
 PARALLEL = "16"
 INGEST_DELAY = 0.3
 
@@ -81,8 +88,9 @@ class Step:
 class Sampler(threading.Thread):
     """Samples the CPU and memory of this process's children until stopped."""
 
-    def __init__(self, every: float = 0.05) -> None:
+    def __init__(self, every: float = 0.05, profile: Path | None = None) -> None:
         super().__init__(daemon=True)
+        self.profile, self.profilers = profile, []
         self.every, self.done = every, threading.Event()
         self.cpu: dict[tuple[int, float], tuple[str, float]] = {}
         self.peak_rss, self.own_cpu, self.samples = 0.0, 0.0, 0
@@ -100,6 +108,8 @@ class Sampler(threading.Thread):
                             line = child.cmdline()
                             self.cmdlines[group_of(line)].add(" ".join(line)[:160])
                             self.cpu[key] = (group_of(line), 0.0)
+                            if self.profile and group_of(line) in ("program", "plugin"):
+                                self.attach(child.pid, group_of(line))
                         times = child.cpu_times()
                         self.cpu[key] = (self.cpu[key][0], times.user + times.system)
                         rss += child.memory_info().rss
@@ -109,6 +119,22 @@ class Sampler(threading.Thread):
             self.samples += 1
             self.done.wait(self.every)
         self.own_cpu = time.thread_time()
+        for profiler in self.profilers:
+            profiler.wait(timeout=60)
+
+    def attach(self, pid: int, group: str) -> None:
+        """Record the stacks of process ``pid`` until it ends (py-spy, not paused)."""
+        assert self.profile is not None
+        spy = Path(sys.executable).with_name("py-spy")
+        out = self.profile / f"{group}-{pid}.txt"
+        command = [spy, "record", "--pid", str(pid), "--nonblocking", "--threads", "--rate", "200"]
+        self.profilers.append(
+            subprocess.Popen(
+                [*command, "--format", "raw", "-o", out],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
 
     def by_group(self) -> dict[str, float]:
         out = dict.fromkeys(GROUPS, 0.0)
@@ -117,9 +143,11 @@ class Sampler(threading.Thread):
         return out
 
 
-def measured(run: Callable[[], str]) -> tuple[Step, str]:
-    """Run ``run()`` (a CLI command) and measure it."""
-    sampler = Sampler()
+def measured(run: Callable[[], str], profile: Path | None = None) -> tuple[Step, str]:
+    """Run ``run()`` (a CLI command) and measure it (and profile it into ``profile``)."""
+    if profile:
+        profile.mkdir(parents=True, exist_ok=True)
+    sampler = Sampler(profile=profile)
     me = psutil.Process()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     process = me.cpu_times()
@@ -175,7 +203,11 @@ def run_kind(cli: str, root: Path, emu: Emulator, kind: str, count: int) -> Run:
         {"sentinelhub:clientSecret": SECRET},
     )
     steps: dict[str, Step] = {}
-    steps["up"], shown = measured(lambda: stack.up("--parallel", PARALLEL).stdout)
+
+    def profile(step: str) -> Path | None:
+        return Path(PROFILE) / f"{kind}-{count}-{step}" if PROFILE else None
+
+    steps["up"], shown = measured(lambda: stack.up("--parallel", PARALLEL).stdout, profile("up"))
     assert "created" in shown and "error" not in shown.lower(), shown[-2000:]
     assert stack.outputs()["ids"] == count
     exported = stack.export()
@@ -185,7 +217,9 @@ def run_kind(cli: str, root: Path, emu: Emulator, kind: str, count: int) -> Run:
     if kind != "noop":
         held = [c for c in api.list(search=prefix) if c["name"].startswith(prefix + " ")]
         assert len(held) == count and len({c["id"] for c in held}) == count
-    steps["refresh"], shown = measured(lambda: stack.refresh("--parallel", PARALLEL).stdout)
+    steps["refresh"], shown = measured(
+        lambda: stack.refresh("--parallel", PARALLEL).stdout, profile("refresh")
+    )
     assert "error" not in shown.lower(), shown[-2000:]
     steps["destroy"], shown = measured(lambda: stack.destroy("--parallel", PARALLEL).stdout)
     assert "deleted" in shown and "error" not in shown.lower(), shown[-2000:]
