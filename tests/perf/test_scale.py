@@ -1,17 +1,19 @@
 """Scale through the real CLI, on demand, beside the engine's floor (issue 17).
 
-One program with N resources goes up, is refreshed and destroyed, for each kind in the same run:
-``noop`` (a dynamic resource whose provider does nothing: what the engine and the SDK cost, the
-floor), ``dynamic`` (ZarrCollection) and ``native`` (NativeZarrCollection), all with the same
-CLI and flags (``PULUMI_SKIP_CHECKPOINTS=true``, ``--parallel 16``; the collections do not wait
-for their ingestion) against the in-process emulator. Reported, never asserted: the wall time of
-each step; the CPU of the program, the provider host or plugin, the engine (the ``pulumi`` CLI
-and its language host) and the emulator, each apart; the peak memory of the CLI's process tree;
-the state's size per resource; and a table of the ratios to the floor.
+One program with N resources goes up, is refreshed and destroyed, for each kind in the same
+run: ``noop`` (a dynamic resource whose provider does nothing: what the engine and the SDK
+cost, the floor), ``noop-wide`` (the same with every property ZarrCollection registers, as
+None: the floor for that schema, since the SDK's cost grows with the properties of each
+resource), ``dynamic`` (ZarrCollection) and ``native`` (NativeZarrCollection), all with the
+same CLI and flags (``PULUMI_SKIP_CHECKPOINTS=true``, ``--parallel 16``; the collections do not
+wait for their ingestion) against the in-process emulator. Reported, never asserted: the wall
+time of each step; the CPU of the program, the provider host or plugin, the engine (the
+``pulumi`` CLI and its language host) and the emulator, each apart; the peak memory of the
+CLI's process tree; the state's size per resource; and a table of the ratios to the floor.
 
 Skipped unless ``PERF_SCALE_COUNTS`` is set (e.g. ``300,1200``); ``PERF_SCALE_KINDS`` picks the
-kinds (default ``noop,dynamic,native``). Without the ``pulumi`` CLI on PATH it is skipped too
-(``bash scripts/pulumi-cli.sh`` builds it).
+kinds (default ``noop,noop-wide,dynamic,native``). Without the ``pulumi`` CLI on PATH it is
+skipped too (``bash scripts/pulumi-cli.sh`` builds it).
 
 The CPU of each process is sampled with psutil every 50 ms while the step runs (a process's last
 <50 ms are missed); ``total`` is exact: the step's children CPU from ``getrusage``. The emulator
@@ -20,7 +22,7 @@ the sampler's thread.
 
 ``PERF_SCALE_PROFILE=<folder>`` also attaches ``py-spy record`` (not a dependency: install it into
 the venv) to each program and provider process as it starts, and writes its collapsed stacks
-there, one file per process and step.
+there, one file per process and step (the exact client CPU then includes py-spy's).
 
 Before ZarrCollection's guard, the SDK's serialize_provider raised RecursionError near 960
 dynamic resources in one program; tests/unit/test_many_resources.py proves the guard in the
@@ -54,7 +56,7 @@ psutil = pytest.importorskip("psutil")
 
 PROGRAM = Path(__file__).resolve().parent / "scale_program"
 COUNTS = [int(n) for n in os.environ.get("PERF_SCALE_COUNTS", "").split(",") if n.strip()]
-KINDS = [k for k in os.environ.get("PERF_SCALE_KINDS", "noop,dynamic,native").split(",") if k]
+KINDS = os.environ.get("PERF_SCALE_KINDS", "noop,noop-wide,dynamic,native").split(",")
 STEPS = ("up", "refresh", "destroy")
 #: Process groups, in the order the table shows them.
 GROUPS = ("program", "plugin", "engine", "other")
@@ -214,7 +216,7 @@ def run_kind(cli: str, root: Path, emu: Emulator, kind: str, count: int) -> Run:
     state = json.dumps(exported)
     custom = [r for r in exported["deployment"]["resources"] if r.get("custom")]
     assert len([r for r in custom if not r["type"].startswith("pulumi:providers:")]) == count
-    if kind != "noop":
+    if not kind.startswith("noop"):
         held = [c for c in api.list(search=prefix) if c["name"].startswith(prefix + " ")]
         assert len(held) == count and len({c["id"] for c in held}) == count
     steps["refresh"], shown = measured(
@@ -224,7 +226,7 @@ def run_kind(cli: str, root: Path, emu: Emulator, kind: str, count: int) -> Run:
     steps["destroy"], shown = measured(lambda: stack.destroy("--parallel", PARALLEL).stdout)
     assert "deleted" in shown and "error" not in shown.lower(), shown[-2000:]
     assert stack.resources() == []
-    if kind != "noop":
+    if not kind.startswith("noop"):
         assert [c for c in api.list(search=prefix) if c["name"].startswith(prefix + " ")] == []
     api.close()
     return Run(kind, count, steps, len(state.encode()))
@@ -256,28 +258,28 @@ def tables(runs: list[Run]) -> list[str]:
         )
     lines += [
         "",
-        "| N | kind | ratio to the floor: up wall | up client CPU | refresh wall | refresh "
-        "client CPU | destroy wall | state size |",
-        "|---|---|---|---|---|---|---|---|",
+        "| N | kind | floor | ratio to the floor: up wall | up client CPU | refresh wall | "
+        "refresh client CPU | destroy wall | state size |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    floors = {r.count: r for r in runs if r.kind == "noop"}
+    floors = [r for r in runs if r.kind.startswith("noop")]
     for r in runs:
-        floor = floors.get(r.count)
-        if floor is None or r is floor:
-            continue
+        for floor in floors:
+            if floor.count != r.count or r.kind.startswith("noop"):
+                continue
 
-        def ratio(a: float, b: float) -> str:
-            return f"{a / b:.2f}" if b else "—"
+            def ratio(a: float, b: float) -> str:
+                return f"{a / b:.2f}" if b else "—"
 
-        s, f = r.steps, floor.steps
-        lines.append(
-            f"| {r.count} | {r.kind} | {ratio(s['up'].wall, f['up'].wall)} | "
-            f"{ratio(client_cpu(s['up']), client_cpu(f['up']))} | "
-            f"{ratio(s['refresh'].wall, f['refresh'].wall)} | "
-            f"{ratio(client_cpu(s['refresh']), client_cpu(f['refresh']))} | "
-            f"{ratio(s['destroy'].wall, f['destroy'].wall)} | "
-            f"{ratio(r.state_bytes, floor.state_bytes)} |"
-        )
+            s, f = r.steps, floor.steps
+            lines.append(
+                f"| {r.count} | {r.kind} | {floor.kind} | {ratio(s['up'].wall, f['up'].wall)} | "
+                f"{ratio(client_cpu(s['up']), client_cpu(f['up']))} | "
+                f"{ratio(s['refresh'].wall, f['refresh'].wall)} | "
+                f"{ratio(client_cpu(s['refresh']), client_cpu(f['refresh']))} | "
+                f"{ratio(s['destroy'].wall, f['destroy'].wall)} | "
+                f"{ratio(r.state_bytes, floor.state_bytes)} |"
+            )
     return lines
 
 
@@ -313,7 +315,7 @@ def test_scale_beside_the_floor(emulator_for, tmp_path):
         figure(
             f"real CLI: {r.kind} x {r.count}, up / refresh / destroy wall; up client CPU per "
             "resource",
-            "ratios to noop",
+            "ratios to noop and noop-wide",
             f"{up.wall:.1f} / {r.steps['refresh'].wall:.1f} / {r.steps['destroy'].wall:.1f} s; "
             f"{per(up.total, r.count)} ms",
         )

@@ -1,9 +1,11 @@
 """The program of tests/perf/test_scale.py: ``count`` resources of one ``kind``.
 
 ``kind``: ``noop`` (a dynamic resource whose provider does nothing: the engine's and the SDK's
-floor), ``dynamic`` (ZarrCollection) or ``native`` (NativeZarrCollection). Each resource has the
-same five inputs; the collections do not wait for their ingestion. ``store`` (JSON):
-``{"s3_bucket": ..., "path": ...}``; ``prefix``: the collections are named ``<prefix> <i>``.
+floor), ``noop-wide`` (the same, registering every property ZarrCollection registers: the floor
+for that schema), ``dynamic`` (ZarrCollection) or ``native`` (NativeZarrCollection). Each
+resource has the same five inputs; the collections do not wait for their ingestion. ``store``
+(JSON): ``{"s3_bucket": ..., "path": ...}``; ``prefix``: the collections are named
+``<prefix> <i>``.
 """
 
 import json
@@ -23,7 +25,7 @@ def inputs(i: int) -> dict:
     return {"name": f"{prefix} {i}", **store, "crs": CRS, "wait_for_ingestion": False}
 
 
-if kind == "noop":
+if kind.startswith("noop"):
 
     class NoOp(pulumi.dynamic.ResourceProvider):
         """Creates nothing: an id, and the inputs as outputs."""
@@ -52,7 +54,12 @@ if kind == "noop":
                 for n, method in saved.items():
                     setattr(pickle._Pickler, n, method)
 
-    made = [NoOpResource(f"c-{i}", inputs(i)) for i in range(count)]
+    fields: tuple[str, ...] = ()
+    if kind == "noop-wide":
+        from pulumi_zarr.collection.spec import INPUT_FIELDS, OUTPUT_FIELDS
+
+        fields = (*INPUT_FIELDS, *OUTPUT_FIELDS)
+    made = [NoOpResource(f"c-{i}", {**dict.fromkeys(fields), **inputs(i)}) for i in range(count)]
 else:
     from pulumi_zarr import ZarrCollection, ZarrCollectionArgs
 
