@@ -4,7 +4,8 @@ declared with the native provider's class and with the dynamic one, in the same 
 The dynamic provider host serves 4 calls at once, so the dynamic resource's floor is
 ⌈20/4⌉ x 5 s = 25 s whatever `--parallel` says; the native plugin waits for all 20 at once, so
 its floor is the ingestion itself, 5 s. Each `up` is timed whole, engine and program start-up
-included; the same `up` with an (almost) instant ingestion measures that fixed cost, and the
+included; the same `up` with an (almost) instant ingestion measures that fixed cost, beside the
+engine's own: an `up` of as many no-op resources (tests/perf/scale_program, ``noop``). The
 emulator's timelines give the span from the first create to the last final status.
 Skipped without the `pulumi` CLI on PATH (scripts/pulumi-cli.sh builds it).
 """
@@ -25,6 +26,7 @@ from pulumi_zarr.emulator.server import Emulator
 from pulumi_zarr.testing.cli import Stack, native_plugins
 
 PROGRAM = Path(__file__).resolve().parents[1] / "e2e" / "program"
+NOOP_PROGRAM = Path(__file__).resolve().parent / "scale_program"
 COUNT, INGEST, INSTANT = 20, 5.0, 0.05
 
 
@@ -70,10 +72,23 @@ def up_many(cli: str, root: Path, emu: Emulator, resource: str) -> Run:
     return Run(wall, span)
 
 
+def up_noop(cli: str, root: Path) -> float:
+    """The wall time of one `pulumi up` of COUNT no-op resources: the engine's fixed cost."""
+    stack = Stack(cli, root, NOOP_PROGRAM, project="zarr-scale")
+    store = {"s3_bucket": "cubes", "path": "small.zarr/"}
+    stack.init({"zarr-scale:kind": "noop", "zarr-scale:count": COUNT, "zarr-scale:store": store})
+    started = time.monotonic()
+    stack.up("--parallel", str(COUNT * 2))
+    wall = time.monotonic() - started
+    stack.destroy()
+    return wall
+
+
 def test_twenty_five_second_ingestions_native_and_dynamic(emulator_for, tmp_path):
     cli = shutil.which("pulumi")
     if cli is None:
         pytest.skip("the pulumi CLI is not on PATH (bash scripts/pulumi-cli.sh builds it)")
+    noop = up_noop(cli, tmp_path / "noop")
     native_fixed = up_many(cli, tmp_path / "fixed", emulator_for(INSTANT), "native").wall
     emu = emulator_for(INGEST)
     native = up_many(cli, tmp_path / "native", emu, "native")
@@ -100,6 +115,16 @@ def test_twenty_five_second_ingestions_native_and_dynamic(emulator_for, tmp_path
         f"native: the same `up` with a {INSTANT:g} s ingestion (engine, program, plugin start)",
         "—",
         f"{native_fixed:.1f} s",
+    )
+    figure(
+        f"the same `up` of {COUNT} no-op resources (the engine's fixed cost)",
+        "native's fixed cost within 0.5 s",
+        f"{noop:.1f} s (native - noop: {native_fixed - noop:+.1f} s)",
+    )
+    figure(
+        f"native: {what}, wall / ({INGEST:g} s + the no-op `up`)",
+        "≤ 1.2",
+        f"{native.wall / (INGEST + noop):.2f}",
     )
     figure(
         f"native: (wall - that fixed cost) / {INGEST:g} s floor",
