@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -106,23 +107,27 @@ def stack_factory(
         env: dict[str, str] | None = None,
         resource: str = "dynamic",
         traceback: bool = False,
+        init: bool = True,
         **options: Any,
     ) -> Stack:
-        """``options``: more keywords of :class:`Stack` (own_project_file, plugins)."""
+        """``options``: more keywords of :class:`Stack` (own_project_file, plugins, stack).
+        ``init=False``: no `stack init` and no config (a README block the test runs does them;
+        ``config`` and ``secret`` are then unused)."""
         if resource == "native":
             options.setdefault("plugins", native_plugins())
             config = {f"{project}:resource": "native", **(config or {})}
         stack = Stack(
             pulumi_cli, tmp_path / f"ws{len(made)}", program, project=project, env=env, **options
         )
-        stack.init(
-            {
-                "sentinelhub:baseUrl": emu.url,
-                "sentinelhub:clientId": CLIENT_ID,
-                **(config or {}),
-            },
-            {"sentinelhub:clientSecret": secret},
-        )
+        if init:
+            stack.init(
+                {
+                    "sentinelhub:baseUrl": emu.url,
+                    "sentinelhub:clientId": CLIENT_ID,
+                    **(config or {}),
+                },
+                {"sentinelhub:clientSecret": secret},
+            )
         made.append((stack, traceback))
         return stack
 
@@ -212,3 +217,41 @@ def check_name_lookups_fail(stack: Stack, api: ZarrApi, name: str) -> None:
             api.delete(made)
     assert f"2 Zarr collections are named {twin!r}: " in failed, failed
     assert all(made in failed for made in twins) and "getZarrCollection with id" in failed, failed
+
+
+def readme_values(name: str) -> dict[str, str]:
+    """What a user fills in README.md's blocks, as the tests fill it: the collection's name, the
+    emulator's bucket and store, the client id; and `--yes`, with no terminal to confirm on."""
+    return {
+        '"My Collection"': f'"{name}"',
+        "my-bucket": BUCKET,
+        "path-to-zarr.zarr/": GOOD,
+        "<id>": CLIENT_ID,
+        "\npulumi up\n": "\npulumi up --yes\n",
+    }
+
+
+def run_readme_block(stack: Stack, mark: str, substitutions: dict[str, str]) -> str:
+    """Run README.md's bash block that follows ``mark`` (its ``<!-- run-by: FILE -->`` line)
+    with ``bash -e -c`` in ``stack.root`` and the stack's environment, the client secret on
+    stdin, after each of ``substitutions`` (each asserted present in the block). Its output
+    joins the stack's transcript (searched for secrets) and is returned."""
+    script = (REPO / "README.md").read_text().split(f"{mark}\n```bash\n", 1)[1]
+    script = script.split("```", 1)[0]
+    for placeholder, value in substitutions.items():
+        assert placeholder in script, f"README.md's block after {mark} lacks {placeholder!r}"
+        script = script.replace(placeholder, value)
+    done = subprocess.run(
+        ["bash", "-e", "-c", script],
+        cwd=stack.root,
+        env=stack.env,
+        input=PLANTED_SECRET,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    shown = done.stdout + done.stderr
+    stack.transcript.append(shown)
+    assert done.returncode == 0, shown
+    return shown

@@ -1,5 +1,5 @@
 """The native provider through the real `pulumi` CLI: the YAML example (examples/yaml), its whole
-life against the emulator, and `pulumi import`.
+life against the emulator (started by README.md's "YAML" block, run as it is), and `pulumi import`.
 
 The engine finds `pulumi-resource-sentinelhub` through the `plugins` section the Stack adds to
 Pulumi.yaml (the venv's bin folder, where pip put the console script). The stack_factory
@@ -24,12 +24,15 @@ from .conftest import (
     OTHER,
     PLANTED_SECRET,
     collections_named,
+    readme_values,
+    run_readme_block,
     up_with_plain_secret,
 )
 
 pytestmark = pytest.mark.e2e
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "yaml"
+MARK = "<!-- run-by: tests/e2e/test_native_yaml.py -->"
 TYPE = "sentinelhub:index:ZarrCollection"
 WRITES = re.compile(r"^(POST|PUT|DELETE) /(api/v1/zarr|zarr/v1)/")
 
@@ -47,16 +50,23 @@ def yaml_stack(stack_factory, name: str, path: str = GOOD) -> Stack:
 
 def test_preview_up_rename_replace_refresh_destroy(stack_factory, emu, api):
     name = unique("yaml")
-    stack = yaml_stack(stack_factory, name)
-
+    stack = stack_factory(
+        EXAMPLE,
+        own_project_file=True,
+        plugins=native_plugins(),
+        stack="dev",
+        env={"SH_BASE_URL": emu.url},
+        init=False,
+    )
     emu.control.reset_stats()
-    shown = stack.preview().stdout
-    assert re.search(rf"\+\s+{re.escape(TYPE)}\s+cube\s+create", shown), shown
+    shown = run_readme_block(
+        stack, MARK, {**readme_values(name), "cd examples/yaml": f"cd {stack.dir}"}
+    )
+    # its `up` previews (a create, unknown outputs), then creates: one POST, the update's
+    assert re.search(rf"\+\s+{re.escape(TYPE)}\s+cube\s+create\s", shown), shown
     assert "+ 2 to create" in shown and "[unknown]" in shown
-    assert api_writes(emu) == [] and collections_named(api, name) == []
-
-    shown = stack.up().stdout
     assert re.search(rf"\+\s+{re.escape(TYPE)}\s+cube\s+created", shown), shown
+    assert api_writes(emu) == ["POST /api/v1/zarr/collections"]
     out = stack.outputs()
     assert out["status"] == "INGESTED" and out["arrayNames"] == ["B1", "B2"]
     first = out["collectionId"]

@@ -45,11 +45,11 @@ REGISTRY: dict[tuple[str, str], Literal | Checked | Gap] = {
     ("README.md", "8e599b332924"): Gap(
         "tests/e2e/test_import.py runs import-file and `pulumi import --file`, text not compared"
     ),
-    ("README.md", "1b02948caa8d"): Gap(
-        "tests/e2e/test_native_yaml.py runs the YAML example through Stack, text not compared"
+    ("README.md", "fe3dc94ea2ed"): Literal(
+        "tests/e2e/test_native_yaml.py::test_preview_up_rename_replace_refresh_destroy"
     ),
-    ("README.md", "a6ac9f348a8f"): Checked(
-        "tests/e2e/test_languages.py::test_readme_shows_these_commands"
+    ("README.md", "9aaf39cdf3b9"): Literal(
+        "tests/e2e/test_languages.py::test_program_up_rename_destroy"
     ),
     ("README.md", "6031dc2351f1"): Gap("tests/e2e/test_native_yaml.py imports; text not compared"),
     ("README.md", "ea1c2f62acd0"): Gap("migration: tests/e2e/test_native_python.py, not compared"),
@@ -70,7 +70,7 @@ REGISTRY: dict[tuple[str, str], Literal | Checked | Gap] = {
     ("docs/benchmarks.md", "d37d463575da"): Gap("on demand: the benchmarks themselves"),
     ("docs/benchmarks.md", "4e205c549f20"): Gap("on demand: the benchmarks themselves"),
     ("docs/installation-configuration.md", "8bfaf98e7d08"): Gap("a release install; not run"),
-    ("docs/installation-configuration.md", "91772d5506b0"): Checked(
+    ("docs/installation-configuration.md", "248ae281cc16"): Checked(
         "tests/unit/test_docs_examples.py::test_install_commands_are_the_readmes"
     ),
     ("docs/installation-configuration.md", "4e109b24ffb9"): Gap(CREDENTIALS),
