@@ -69,6 +69,7 @@ def test_program_up_rename_destroy(stack_factory, emu, api, buckets, language):
         MARK,
         {
             **readme_values(name),
+            "\npulumi up\n": "\npulumi up --yes --skip-preview\n",  # no 2nd run of the program
             "/tmp": str(stack.root),
             "cd examples/typescript": f"cd {stack.dir}",
             "npx tsc --noEmit": check,
