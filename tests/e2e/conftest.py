@@ -231,11 +231,18 @@ def readme_values(name: str) -> dict[str, str]:
     }
 
 
-def run_readme_block(stack: Stack, mark: str, substitutions: dict[str, str]) -> str:
+def run_readme_block(
+    stack: Stack,
+    mark: str,
+    substitutions: dict[str, str],
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> str:
     """Run README.md's bash block that follows ``mark`` (its ``<!-- run-by: FILE -->`` line)
-    with ``bash -e -c`` in ``stack.root`` and the stack's environment, the client secret on
-    stdin, after each of ``substitutions`` (each asserted present in the block). Its output
-    joins the stack's transcript (searched for secrets) and is returned."""
+    with ``bash -e -c`` in ``cwd`` (default ``stack.root``) and ``env`` (default the stack's),
+    the client secret on stdin, after each of ``substitutions`` (each asserted present in the
+    block). Its output joins the stack's transcript (searched for secrets) and is returned."""
     script = (REPO / "README.md").read_text().split(f"{mark}\n```bash\n", 1)[1]
     script = script.split("```", 1)[0]
     for placeholder, value in substitutions.items():
@@ -243,8 +250,8 @@ def run_readme_block(stack: Stack, mark: str, substitutions: dict[str, str]) -> 
         script = script.replace(placeholder, value)
     done = subprocess.run(
         ["bash", "-e", "-c", script],
-        cwd=stack.root,
-        env=stack.env,
+        cwd=cwd or stack.root,
+        env=env or stack.env,
         input=PLANTED_SECRET,
         capture_output=True,
         text=True,

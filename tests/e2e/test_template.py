@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -20,7 +19,15 @@ from harness.release import copy_source, repack, requirement_closure
 
 from pulumi_zarr.testing.cli import Stack
 
-from .conftest import BUCKET, CLIENT_ID, GOOD, PLANTED_SECRET, REPO, collections_named
+from .conftest import (
+    BUCKET,
+    CLIENT_ID,
+    GOOD,
+    PLANTED_SECRET,
+    REPO,
+    collections_named,
+    run_readme_block,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -32,12 +39,7 @@ def template_defaults() -> dict[str, str]:
     return {key: spec["default"] for key, spec in config.items() if "default" in spec}
 
 
-MARK = "<!-- run-by: tests/e2e/test_template.py -->\n```bash\n"
-
-
-def readme_block() -> str:
-    readme = (REPO / "README.md").read_text()
-    return readme.split(MARK, 1)[1].split("```", 1)[0]
+MARK = "<!-- run-by: tests/e2e/test_template.py -->"
 
 
 def test_the_readme_block_makes_a_project_that_deploys(pulumi_cli, tmp_path, emu, api):
@@ -50,11 +52,6 @@ def test_the_readme_block_makes_a_project_that_deploys(pulumi_cli, tmp_path, emu
         "https://services.sentinel-hub.com": emu.url,
         "\npulumi up\n": "\npulumi up --yes\n",
     }
-    script = readme_block()
-    for placeholder, value in substitutions.items():
-        assert placeholder in script, placeholder
-        script = script.replace(placeholder, value)
-
     checkout = copy_source(tmp_path / "checkout")  # `pip wheel .` builds there
     shutil.copytree(TEMPLATE, checkout / "templates" / "zarr-python")
     (checkout / ".venv").symlink_to(sys.prefix)
@@ -69,19 +66,7 @@ def test_the_readme_block_makes_a_project_that_deploys(pulumi_cli, tmp_path, emu
     own_bin = str(Path(sys.executable).parent)  # python3 must not be this environment's
     path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != own_bin)
     env = {**stack.env, "PATH": path, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(pypi)}
-    done = subprocess.run(
-        ["bash", "-e", "-c", script],
-        cwd=checkout,
-        env=env,
-        input=PLANTED_SECRET,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    shown = done.stdout + done.stderr
-    stack.transcript.append(shown)
-    assert done.returncode == 0, shown
+    shown = run_readme_block(stack, MARK, substitutions, cwd=checkout, env=env)
     assert "Your new project is ready to go!" in shown
     assert re.search(r"Successfully installed .*pulumi-zarr-", shown)
 
