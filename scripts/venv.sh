@@ -93,3 +93,29 @@ policy_venv() {
   "$dir/bin/python" -m pip check --disable-pip-version-check >&2
   echo "$want" > "$stamp"
 }
+
+# aws_venv DIR: the aws-example extra (examples/aws-bucket's pulumi-aws, at constraints.txt's pin)
+# on top of .venv. Apart from .venv: every Python program the real CLI runs with .venv's packages
+# would otherwise list pulumi-aws, whose pulumi-plugin.json has the engine fetch the `aws` plugin.
+aws_venv() {
+  local dir="$1" stamp="$1/.pulumi-zarr-installed" want
+  want="aws-example $(pins)"
+  if installed "$stamp" "$want"; then
+    echo "== $dir has the aws-example extra on top of .venv"
+    return 0
+  fi
+  echo "== creating $dir: the aws-example extra on top of .venv"
+  local requirements
+  mapfile -t requirements < <(.venv/bin/python - <<'PY'
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
+with open("pyproject.toml", "rb") as file:
+    print("\n".join(tomllib.load(file)["project"]["optional-dependencies"]["aws-example"]))
+PY
+)
+  layer "$dir" -c constraints.txt "${requirements[@]}"
+  "$dir/bin/python" -m pip check --disable-pip-version-check >&2
+  echo "$want" > "$stamp"
+}

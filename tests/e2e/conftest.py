@@ -87,10 +87,11 @@ def api(emu: Any) -> Iterator[ZarrApi]:
 
 @pytest.fixture
 def stack_factory(
-    pulumi_cli: str, tmp_path: Path, emu: Any, issued_tokens: list[str]
+    pulumi_cli: str, tmp_path: Path, emu: Any, issued_tokens: list[str], program_python: Path
 ) -> Iterator[Callable[..., Stack]]:
     """``stack_factory(program=PROGRAM, config=..., secret=..., env=...)``: an initialised stack
-    configured for the emulator; after the test, no stack output may hold a secret, nor a
+    configured for the emulator, its Python program run by ``program_python`` (``env`` may name
+    another ``PULUMI_PYTHON_CMD``); after the test, no stack output may hold a secret, nor a
     Python traceback unless the test expects one (``traceback=True``).
 
     ``resource="native"``: the journeys' program declares its collections with the native
@@ -112,6 +113,7 @@ def stack_factory(
         if resource == "native":
             options.setdefault("plugins", native_plugins())
             config = {f"{project}:resource": "native", **(config or {})}
+        env = {"PULUMI_PYTHON_CMD": str(program_python), **(env or {})}
         stack = Stack(
             pulumi_cli, tmp_path / f"ws{len(made)}", program, project=project, env=env, **options
         )

@@ -1,22 +1,25 @@
 """The package as a release installs it: a wheel built offline from a copy of the checkout, and
 a virtualenv with that wheel in its site-packages (not editable), its dependencies taken from
-the test environment through a ``.pth`` (no index needed). For pip runs that must find
-everything offline, :func:`repack` makes wheels of the test environment's own distributions
-(a stand-in for PyPI, ``PIP_FIND_LINKS`` with ``PIP_NO_INDEX``)."""
+the test environment through a ``.pth`` (no index needed). The fixture :func:`program_python`
+is that virtualenv's python, made once per run: every Python program the real CLI runs uses it,
+as users have the package. For pip runs that must find everything offline, :func:`repack` makes
+wheels of the test environment's own distributions (a stand-in for PyPI, ``PIP_FIND_LINKS``
+with ``PIP_NO_INDEX``)."""
 
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import zipfile
 from importlib.metadata import Distribution, distribution
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -61,8 +64,35 @@ def release_venv(wheel: Path, venv: Path) -> Path:
     site = subprocess.run([python, "-c", paths], capture_output=True, text=True, check=True)
     target = Path(site.stdout.strip())
     pip("install", "--no-deps", "--no-index", "--target", target, wheel)
-    (target / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    (target / "dependencies.pth").write_text("".join(f"{path}\n" for path in _site_dirs()))
     return python
+
+
+def _site_dirs() -> list[str]:
+    """This environment's site-packages folders, in its order: its own, then those of the
+    environments it is layered on (scripts/venv.sh ``layer``). Listed as plain paths, so their
+    ``.pth`` files (the editable install's finder) do not run in the release's virtualenv."""
+    return [path for path in sys.path if Path(path).name == "site-packages"]
+
+
+@pytest.fixture(scope="session")
+def program_python(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The python of a release virtualenv built from the checkout as it is at the start of the
+    run; the real CLI runs every Python program (and its dynamic provider host) with it. An
+    editable install (the test environment's) hides ``pulumi-plugin.json`` from the language
+    host's `pip list`, which then asks the engine to download a "zarr" plugin. Made once per run:
+    the xdist workers share it (a lock; the first to come builds it)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent  # all workers' common folder
+    with (shared / "release.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        python = shared / "release" / "venv" / "bin" / "python"
+        if not python.exists():
+            work = shared / "release-work"
+            shutil.rmtree(work, ignore_errors=True)
+            release_venv(build_wheel(copy_source(work / "source"), work / "dist"), work / "venv")
+            work.rename(shared / "release")
+        return python
 
 
 def requirement_closure(*names: str) -> list[Distribution]:
