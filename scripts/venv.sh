@@ -28,6 +28,9 @@ ensure_venv() {
   fi
   "$dir/bin/python" -m uv pip install -q --python "$dir/bin/python" -c constraints.txt \
     -e ".[$extras]"
+  # the dev extra had pulumi-aws until it moved to .venv-aws (aws_venv): here, every Python program
+  # the real CLI runs would have the engine fetch the `aws` plugin
+  "$dir/bin/python" -m uv pip uninstall -q --python "$dir/bin/python" pulumi-aws 2>/dev/null || true
   echo "$want" > "$stamp"
 }
 
