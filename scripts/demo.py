@@ -48,7 +48,13 @@ def quickstart_config(emulator_url: str) -> dict[str, str]:
 def with_cli(pulumi: str, emulator_url: str, workdir: Path) -> None:
     from pulumi_zarr.testing.cli import Stack
 
-    stack = Stack(pulumi, workdir, QUICKSTART, project="zarr-quickstart", stack="demo", echo=True)
+    # .venv holds the checkout's editable install, whose pulumi-plugin.json the Python language
+    # host does not see: with acquisition on, the engine would try to download a "zarr" plugin
+    # (seconds; a release's wheel asks for none, tests/e2e/test_release_install.py)
+    env = {"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true"}
+    stack = Stack(
+        pulumi, workdir, QUICKSTART, project="zarr-quickstart", stack="demo", env=env, echo=True
+    )
     stack.init(quickstart_config(emulator_url), {SECRET_KEY: CLIENT_SECRET})
     say("pulumi preview")
     stack.preview()

@@ -3,7 +3,8 @@
 # Go modules by scripts/pulumi-cli.sh, with the Node.js and Go hosts of scripts/pulumi-languages.sh;
 # cached outside the repo), then runs lint + the test suite on TEST_WORKERS pytest-xdist workers
 # (default 4: the real-CLI tests mostly wait). The tests marked oldest_sdk run a second time on
-# the oldest pulumi SDK pyproject accepts (.venv-oldest).
+# the oldest pulumi SDK pyproject accepts (.venv-oldest), and those marked aws_example in .venv-aws
+# (examples/aws-bucket's pulumi-aws, kept out of .venv).
 # Usage: bash scripts/test.sh [pytest args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,3 +43,6 @@ layered_venv .venv-oldest "$oldest"
 echo "== pytest -m oldest_sdk on the oldest supported pulumi SDK ($oldest)"
 .venv-oldest/bin/python -m pytest -q -p no:cacheprovider -n "${TEST_WORKERS:-4}" --dist loadgroup \
   -m oldest_sdk tests/provider tests/native
+aws_venv .venv-aws
+echo "== pytest -m aws_example in .venv-aws (examples/aws-bucket with pulumi-aws)"
+.venv-aws/bin/python -m pytest -q -p no:cacheprovider -m aws_example tests/unit tests/distribution

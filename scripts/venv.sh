@@ -28,6 +28,9 @@ ensure_venv() {
   fi
   "$dir/bin/python" -m uv pip install -q --python "$dir/bin/python" -c constraints.txt \
     -e ".[$extras]"
+  # the dev extra had pulumi-aws until it moved to .venv-aws (aws_venv): here, every Python program
+  # the real CLI runs would have the engine fetch the `aws` plugin
+  "$dir/bin/python" -m uv pip uninstall -q --python "$dir/bin/python" pulumi-aws 2>/dev/null || true
   echo "$want" > "$stamp"
 }
 
@@ -79,17 +82,42 @@ oldest_pulumi() {
   sed -n 's/^ *"pulumi>=\([0-9.]*\),.*/\1/p' pyproject.toml
 }
 
-# policy_venv DIR: the policy pack's environment (policies/constraints.txt: pulumi-policy and the
-# older protobuf it requires) on top of .venv; every requirement of what it then holds is checked.
-policy_venv() {
-  local dir="$1" stamp="$1/.pulumi-zarr-installed" want
-  want="policy $(cat pyproject.toml constraints.txt policies/constraints.txt | cksum)"
+# checked_layer DIR WANT WHAT PIP_ARGS...: unless DIR's stamp records WANT, `layer DIR PIP_ARGS...`
+# (WHAT, for the messages), then every requirement of what DIR then holds is checked.
+checked_layer() {
+  local dir="$1" want="$2" what="$3" stamp="$1/.pulumi-zarr-installed"
+  shift 3
   if installed "$stamp" "$want"; then
-    echo "== $dir has the policy pack's packages on top of .venv"
+    echo "== $dir has $what on top of .venv"
     return 0
   fi
-  echo "== creating $dir: the policy pack's packages on top of .venv"
-  layer "$dir" -r policies/constraints.txt
+  echo "== creating $dir: $what on top of .venv"
+  layer "$dir" "$@"
   "$dir/bin/python" -m pip check --disable-pip-version-check >&2
   echo "$want" > "$stamp"
+}
+
+# policy_venv DIR: the policy pack's environment (policies/constraints.txt: pulumi-policy and the
+# older protobuf it requires) on top of .venv.
+policy_venv() {
+  checked_layer "$1" "policy $(cat pyproject.toml constraints.txt policies/constraints.txt | cksum)" \
+    "the policy pack's packages" -r policies/constraints.txt
+}
+
+# aws_venv DIR: the aws-example extra (examples/aws-bucket's pulumi-aws, at constraints.txt's pin)
+# on top of .venv. Apart from .venv: every Python program the real CLI runs with .venv's packages
+# would otherwise list pulumi-aws, whose pulumi-plugin.json has the engine fetch the `aws` plugin.
+aws_venv() {
+  local requirements
+  mapfile -t requirements < <(.venv/bin/python - <<'PY'
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
+with open("pyproject.toml", "rb") as file:
+    print("\n".join(tomllib.load(file)["project"]["optional-dependencies"]["aws-example"]))
+PY
+)
+  checked_layer "$1" "aws-example $(pins)" "the aws-example extra" \
+    -c constraints.txt "${requirements[@]}"
 }

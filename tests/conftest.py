@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,14 @@ import pytest
 from emulator.helpers import oauth_session
 
 #: Fixture modules for every test: the harness's emulator, provider host and API (module
-#: scoped), and an S3 server.
-pytest_plugins = ["harness.fixtures", "harness.s3", "harness.summary", "harness.cpu"]
+#: scoped), an S3 server, and the release virtualenv the real CLI runs programs with.
+pytest_plugins = [
+    "harness.fixtures",
+    "harness.s3",
+    "harness.summary",
+    "harness.cpu",
+    "harness.release",
+]
 
 FAST_INGEST = 0.2  # seconds from create to a final status in the emulator fixtures
 
@@ -75,6 +82,9 @@ def oauth(session_for: Callable[..., Any]) -> Any:
     return session_for()
 
 
+#: Why a test marked ``aws_example`` skips in .venv.
+AWS_ELSEWHERE = "pulumi-aws is in .venv-aws only: scripts/test.sh runs `-m aws_example` there"
+
 #: Groups that run longest, started first so that no worker is left with one at the end.
 LONGEST_FIRST = ("reliability/test_fault_matrix.py", "acceptance/test_journey.py", "e2e/")
 
@@ -82,10 +92,14 @@ LONGEST_FIRST = ("reliability/test_fault_matrix.py", "acceptance/test_journey.py
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """For ``--dist loadgroup`` (scripts/test.sh): the tests of a module outside tests/e2e share
     its module-scoped servers and hosts, so they run together on one worker; each real-CLI
-    test has a stack of its own and may run on any worker. The longest come first."""
+    test has a stack of its own and may run on any worker. The longest come first. Tests
+    marked ``aws_example`` skip where pulumi-aws is not installed."""
+    aws = importlib.util.find_spec("pulumi_aws") is not None
     for item in items:
         if item.path.parent.name != "e2e":
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+        if not aws and item.get_closest_marker("aws_example"):
+            item.add_marker(pytest.mark.skip(reason=AWS_ELSEWHERE))
 
     def rank(item: pytest.Item) -> int:
         found = (n for n, part in enumerate(LONGEST_FIRST) if part in item.nodeid)

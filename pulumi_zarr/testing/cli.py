@@ -1,7 +1,8 @@
 """Drive the real `pulumi` CLI the way a user does, in an isolated workspace.
 
 Each :class:`Stack` has its own PULUMI_HOME, a local file backend and passphrase secrets;
-update checks and plugin downloads are off (see :data:`BASE_ENV`). Every command's output is kept in
+update checks are off, plugin downloads on, as users have them (see :data:`BASE_ENV`). Every
+command's output is kept in
 :attr:`Stack.transcript` so tests can search it (for secrets, for what the user saw). Used by
 tests/e2e and scripts/demo.py; the CLI itself comes from scripts/pulumi-cli.sh.
 """
@@ -25,15 +26,14 @@ PASSPHRASE = "e2e-only-passphrase"
 BASE_ENV = {
     "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
     "PULUMI_SKIP_UPDATE_CHECK": "true",
-    # A user's wheel of pulumi-zarr carries pulumi-plugin.json ("resource": false), so the
-    # language host asks for no plugin; an editable install (the suite's) hides that file from
-    # `pip list`, and the host would try to download a "zarr" plugin, taking seconds offline.
-    # tests/e2e/test_release_install.py runs the wheel with acquisition on, as users do.
-    "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
     "PULUMI_SKIP_CONFIRMATIONS": "true",
     "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     # The language host scripts/pulumi-cli.sh builds may be one that ignores the `virtualenv`
-    # runtime option: name the interpreter (the one with pulumi_zarr installed) explicitly.
+    # runtime option: name the interpreter (the one with pulumi_zarr installed) explicitly. A
+    # Stack's ``env`` may name another; its virtualenv is then the program's (project_file).
+    # With an editable install (the test environment's), the language host does not see
+    # pulumi-plugin.json ("resource": false) and has the engine download a "zarr" plugin: the
+    # tests run programs with a release's virtualenv (tests/harness/release.py).
     "PULUMI_PYTHON_CMD": sys.executable,
 }
 
@@ -57,11 +57,11 @@ class CliError(AssertionError):
     pass
 
 
-def project_file(name: str) -> str:
-    """A Pulumi.yaml for a Python program run with this interpreter's environment."""
+def project_file(name: str, python: Path) -> str:
+    """A Pulumi.yaml for a Python program run with the virtualenv of ``python``."""
     return (
         f"name: {name}\nruntime:\n  name: python\n  options:\n    toolchain: pip\n"
-        f"    virtualenv: {Path(sys.prefix)}\n"
+        f"    virtualenv: {python.parent.parent}\n"
     )
 
 
@@ -109,8 +109,21 @@ class Stack:
         command and its output as it runs (for demos). ``own_project_file``: keep the program's
         Pulumi.yaml (e.g. a YAML program; its ``name`` is the project) instead of writing one
         for a Python program. ``plugins``: provider plugins to declare in Pulumi.yaml
-        (:func:`plugins_block`)."""
+        (:func:`plugins_block`). ``env`` wins over :data:`BASE_ENV`; its ``PULUMI_PYTHON_CMD``
+        is the interpreter of a Python program."""
         self.cli, self.root, self.stack, self.echo = cli, root, stack, echo
+        inherited = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("PULUMI_", "SH_", "AWS_")) and k != "OAUTHLIB_INSECURE_TRANSPORT"
+        }
+        self.env = {
+            **inherited,
+            **BASE_ENV,
+            "PULUMI_HOME": str(root / "pulumi-home"),
+            "PULUMI_BACKEND_URL": f"file://{root / 'state'}",
+            **(env or {}),
+        }
         self.dir = root / "project"
         if program is None:
             self.dir.mkdir(parents=True)
@@ -124,23 +137,12 @@ class Stack:
                 found = re.search(r"^name:\s*(\S+)", project_yaml.read_text(), re.MULTILINE)
                 project = found.group(1) if found else project
             else:
-                project_yaml.write_text(project_file(project))
+                python = Path(self.env["PULUMI_PYTHON_CMD"])
+                project_yaml.write_text(project_file(project, python))
             if plugins:
                 project_yaml.write_text(project_yaml.read_text() + plugins_block(plugins))
         self.project = project
         (root / "state").mkdir(exist_ok=True)
-        inherited = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("PULUMI_", "SH_", "AWS_")) and k != "OAUTHLIB_INSECURE_TRANSPORT"
-        }
-        self.env = {
-            **inherited,
-            **BASE_ENV,
-            "PULUMI_HOME": str(root / "pulumi-home"),
-            "PULUMI_BACKEND_URL": f"file://{root / 'state'}",
-            **(env or {}),
-        }
         self.transcript: list[str] = []
 
     # -- commands --------------------------------------------------------------------------

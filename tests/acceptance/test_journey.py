@@ -32,9 +32,10 @@ PROJECT = "zarr-acceptance"
 CRS = crs_url(4326)
 
 
-def test_the_journey(target: Target, pulumi_cli: str, tmp_path: Path) -> None:
+def test_the_journey(target: Target, pulumi_cli: str, tmp_path: Path, program_python: Path) -> None:
     journey = Journey(target.label, strict=target.is_emulator)
-    stack = Stack(pulumi_cli, tmp_path / "ws", PROGRAM, project=PROJECT, env=target.env)
+    env = {**target.env, "PULUMI_PYTHON_CMD": str(program_python)}
+    stack = Stack(pulumi_cli, tmp_path / "ws", PROGRAM, project=PROJECT, env=env)
     api = target.api()
     try:
         target.write_stores()

@@ -19,6 +19,7 @@ import pytest
 from harness.api import ZarrApi
 from harness.fixtures import CRS_4326, write_good_cube
 from harness.measure import unique
+from harness.servers import RawServer
 
 from pulumi_zarr.testing.cli import Stack, native_plugins
 
@@ -46,6 +47,30 @@ def pulumi_cli() -> str:
             pytest.fail(f"CI must run the real-CLI journeys: {reason}")
         pytest.skip(reason)
     return cli
+
+
+@pytest.fixture(scope="session")
+def plugin_server() -> Iterator[RawServer]:
+    """Where the engine downloads any plugin from (:func:`download_env`): a server on 127.0.0.1
+    that answers 404 and keeps each request. Automatic plugin acquisition is on, as users have
+    it; a test whose commands made the engine try a download fails (:func:`downloads_asked`)."""
+    with RawServer(
+        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    ) as server:
+        yield server
+
+
+def download_env(server: RawServer) -> dict[str, str]:
+    """The environment that sends every plugin download to ``server`` instead of GitHub or
+    get.pulumi.com (Pulumi's ``regexp=URL`` overrides, matching every plugin's source)."""
+    return {"PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES": f".*={server.url}/"}
+
+
+def downloads_asked(server: RawServer) -> list[str]:
+    """The request lines ``server`` received since the last call."""
+    asked = [r.split(b"\r\n", 1)[0].decode() for r in server.requests]
+    server.requests.clear()
+    return asked
 
 
 @pytest.fixture(scope="module")
@@ -88,11 +113,18 @@ def api(emu: Any) -> Iterator[ZarrApi]:
 
 @pytest.fixture
 def stack_factory(
-    pulumi_cli: str, tmp_path: Path, emu: Any, issued_tokens: list[str]
+    pulumi_cli: str,
+    tmp_path: Path,
+    emu: Any,
+    issued_tokens: list[str],
+    program_python: Path,
+    plugin_server: RawServer,
 ) -> Iterator[Callable[..., Stack]]:
     """``stack_factory(program=PROGRAM, config=..., secret=..., env=...)``: an initialised stack
-    configured for the emulator; after the test, no stack output may hold a secret, nor a
-    Python traceback unless the test expects one (``traceback=True``).
+    configured for the emulator, its Python program run by ``program_python`` (``env`` may name
+    another ``PULUMI_PYTHON_CMD``). After the test, the engine must have tried no plugin
+    download, and no stack output may hold a secret, nor a Python traceback unless the test
+    expects one (``traceback=True``).
 
     ``resource="native"``: the journeys' program declares its collections with the native
     plugin's class (``NativeZarrCollection``), and the stack installs the plugin."""
@@ -116,6 +148,11 @@ def stack_factory(
         if resource == "native":
             options.setdefault("plugins", native_plugins())
             config = {f"{project}:resource": "native", **(config or {})}
+        env = {
+            "PULUMI_PYTHON_CMD": str(program_python),
+            **download_env(plugin_server),
+            **(env or {}),
+        }
         stack = Stack(
             pulumi_cli, tmp_path / f"ws{len(made)}", program, project=project, env=env, **options
         )
@@ -131,7 +168,10 @@ def stack_factory(
         made.append((stack, traceback))
         return stack
 
+    downloads_asked(plugin_server)
     yield make
+    asked = downloads_asked(plugin_server)
+    assert not asked, f"the engine tried to download plugins: {asked}"
     for stack, traceback_expected in made:
         shown = "\n".join(stack.transcript)
         if not traceback_expected:

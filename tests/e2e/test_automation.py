@@ -17,17 +17,20 @@ from harness.measure import unique
 
 from pulumi_zarr.testing.cli import BASE_ENV
 
-from .conftest import BUCKET, CLIENT_ID, GOOD, PLANTED_SECRET
+from .conftest import BUCKET, CLIENT_ID, GOOD, PLANTED_SECRET, download_env, downloads_asked
 
 pytestmark = pytest.mark.e2e
 
 SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "automation" / "deploy.py"
 
 
-def run_script(pulumi_cli: str, emu, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+def run_script(
+    pulumi_cli: str, emu, plugin_server, tmp_path: Path, *args: str
+) -> subprocess.CompletedProcess:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "SH_"))},
         **BASE_ENV,
+        **download_env(plugin_server),
         "PATH": f"{Path(pulumi_cli).parent}{os.pathsep}{os.environ['PATH']}",
         "PULUMI_HOME": str(tmp_path / "pulumi-home"),
         "SH_BASE_URL": emu.url,
@@ -44,12 +47,17 @@ def run_script(pulumi_cli: str, emu, tmp_path: Path, *args: str) -> subprocess.C
     )
 
 
-def test_the_script_creates_lists_and_destroys_three_collections(pulumi_cli, emu, tmp_path):
+def test_the_script_creates_lists_and_destroys_three_collections(
+    pulumi_cli, emu, plugin_server, tmp_path
+):
     prefix = unique("auto")
     emu.control.reset_stats()
-    done = run_script(pulumi_cli, emu, tmp_path, "--prefix", prefix, "--state", str(tmp_path))
+    downloads_asked(plugin_server)
+    args = ("--prefix", prefix, "--state", str(tmp_path))
+    done = run_script(pulumi_cli, emu, plugin_server, tmp_path, *args)
     shown = done.stdout + done.stderr
     assert done.returncode == 0, shown
+    assert downloads_asked(plugin_server) == []
     created = json.loads(re.search(r"^created: (.*)$", shown, re.M).group(1))
     listed = json.loads(re.search(r"^listed: (.*)$", shown, re.M).group(1))
     assert sorted(created) == [f"{prefix} {i}" for i in (1, 2, 3)]

@@ -3,9 +3,10 @@ fails a violating program with each rule's message and passes a compliant one.
 
 One stack named like a production stack, two previews, both resource types in one program (the
 dynamic collection's snake_case inputs, the native one's camelCase). The program and the pack
-run with .venv-policy (scripts/venv.sh policy_venv: pulumi-policy requires protobuf 5.29): the
-Python language host this CLI build uses runs a policy pack as `$PULUMI_PYTHON_CMD <pack
-folder> <engine address>` (scripts/langhost-patch), ignoring PulumiPolicy.yaml's `virtualenv`.
+run with the release's pulumi-zarr over .venv-policy (scripts/venv.sh policy_venv:
+pulumi-policy requires protobuf 5.29): the Python language host this CLI build uses runs a
+policy pack as `$PULUMI_PYTHON_CMD <pack folder> <engine address>` (scripts/langhost-patch),
+ignoring PulumiPolicy.yaml's `virtualenv`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from harness.release import release_venv
 
 from pulumi_zarr import crossguard
 from pulumi_zarr.testing.cli import Stack, native_plugins
@@ -29,14 +31,15 @@ PATTERNS = crossguard.DEFAULT_STACKS
 
 
 @pytest.fixture(scope="module")
-def policy_python() -> Path:
+def policy_python(release_wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run(
         ["bash", "-c", f"source scripts/venv.sh && policy_venv {POLICY_VENV}"],
         cwd=REPO,
         check=True,
         capture_output=True,
     )
-    return POLICY_VENV / "bin" / "python"
+    venv = tmp_path_factory.mktemp("policy-release")
+    return release_venv(release_wheel, venv, base=POLICY_VENV / "bin" / "python")
 
 
 def test_policy_pack_fails_a_violating_preview_and_passes_a_compliant_one(

@@ -26,6 +26,8 @@ from .conftest import (
     PLANTED_SECRET,
     REPO,
     collections_named,
+    download_env,
+    downloads_asked,
     run_readme_block,
 )
 
@@ -42,7 +44,9 @@ def template_defaults() -> dict[str, str]:
 MARK = "<!-- run-by: tests/e2e/test_template.py -->"
 
 
-def test_the_readme_block_makes_a_project_that_deploys(pulumi_cli, tmp_path, emu, api):
+def test_the_readme_block_makes_a_project_that_deploys(
+    pulumi_cli, tmp_path, emu, api, plugin_server
+):
     name = unique("template")
     # what differs from the README: the emulator's settings, and --yes without a terminal
     substitutions = {
@@ -61,7 +65,8 @@ def test_the_readme_block_makes_a_project_that_deploys(pulumi_cli, tmp_path, emu
         if dist.metadata["Name"] != "pulumi-zarr":
             repack(dist, pypi)
 
-    stack = Stack(pulumi_cli, tmp_path, None, stack="dev")
+    downloads_asked(plugin_server)
+    stack = Stack(pulumi_cli, tmp_path, None, stack="dev", env=download_env(plugin_server))
     stack.dir = tmp_path / "my-zarr"
     own_bin = str(Path(sys.executable).parent)  # python3 must not be this environment's
     path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != own_bin)
@@ -81,3 +86,4 @@ def test_the_readme_block_makes_a_project_that_deploys(pulumi_cli, tmp_path, emu
     stack.destroy()
     assert collections_named(api, name) == []
     assert PLANTED_SECRET not in "\n".join(stack.transcript)
+    assert downloads_asked(plugin_server) == []

@@ -1,22 +1,26 @@
 """The package as a release installs it: a wheel built offline from a copy of the checkout, and
 a virtualenv with that wheel in its site-packages (not editable), its dependencies taken from
-the test environment through a ``.pth`` (no index needed). For pip runs that must find
-everything offline, :func:`repack` makes wheels of the test environment's own distributions
-(a stand-in for PyPI, ``PIP_FIND_LINKS`` with ``PIP_NO_INDEX``)."""
+the test environment through a ``.pth`` (no index needed). The fixture :func:`program_python`
+is such a virtualenv's python (the wheel, :func:`release_wheel`, is made once per run): every
+Python program the real CLI runs uses it, as users have the package. For pip runs that must
+find everything offline, :func:`repack` makes wheels of the test environment's own
+distributions (a stand-in for PyPI, ``PIP_FIND_LINKS`` with ``PIP_NO_INDEX``)."""
 
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import zipfile
 from importlib.metadata import Distribution, distribution
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -53,16 +57,56 @@ def build_wheel(source: Path, dist: Path) -> Path:
     return built
 
 
-def release_venv(wheel: Path, venv: Path) -> Path:
-    """The python of a virtualenv at ``venv`` with ``wheel`` installed into site-packages."""
+def release_venv(wheel: Path, venv: Path, base: Path | None = None) -> Path:
+    """The python of a virtualenv at ``venv`` with ``wheel`` installed into site-packages, over
+    the site-packages folders of ``base`` (a python; default: this one)."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True)
     python = venv / "bin" / "python"
     paths = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
     site = subprocess.run([python, "-c", paths], capture_output=True, text=True, check=True)
     target = Path(site.stdout.strip())
     pip("install", "--no-deps", "--no-index", "--target", target, wheel)
-    (target / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    (target / "dependencies.pth").write_text("".join(f"{d}\n" for d in _site_dirs(base)))
     return python
+
+
+def _site_dirs(python: Path | None) -> list[str]:
+    """The site-packages folders of ``python`` (None: this one), in its order: its own, then
+    those of the environments it is layered on (scripts/venv.sh ``layer``). Listed as plain
+    paths, so their ``.pth`` files (an editable install's finder) do not run in the release."""
+    path = sys.path
+    if python is not None:
+        code = "import json, sys; print(json.dumps(sys.path))"
+        done = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
+        path = json.loads(done.stdout)
+    return [entry for entry in path if Path(entry).name == "site-packages"]
+
+
+@pytest.fixture(scope="session")
+def release_wheel(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A wheel built from the checkout as it is at the start of the run. Made once per run:
+    the xdist workers share it (a lock; the first to come builds it)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent  # all workers' common folder
+    with (shared / "release.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        dist = shared / "release-dist"
+        if not dist.is_dir():
+            work = shared / "release-work"
+            shutil.rmtree(work, ignore_errors=True)
+            build_wheel(copy_source(work / "source"), work / "dist")
+            (work / "dist").rename(dist)
+        (wheel,) = dist.glob("*.whl")
+        return wheel
+
+
+@pytest.fixture(scope="session")
+def program_python(release_wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The python of a release virtualenv over this environment: the real CLI runs every Python
+    program (and its dynamic provider host) with it. With an editable install (this
+    environment's) the language host's `pip list` does not show ``pulumi-plugin.json``, and the
+    host has the engine download a "zarr" plugin (tests/e2e/test_release_install.py)."""
+    return release_venv(release_wheel, tmp_path_factory.mktemp("release-venv"))
 
 
 def requirement_closure(*names: str) -> list[Distribution]:

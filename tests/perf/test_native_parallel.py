@@ -42,10 +42,12 @@ def _epoch(value: str | float) -> float:
     return value
 
 
-def up_many(cli: str, root: Path, emu: Emulator, resource: str) -> Run:
+def up_many(cli: str, root: Path, emu: Emulator, resource: str, python: Path) -> Run:
     """One `pulumi up` creating COUNT collections with ``resource`` (``dynamic`` or
-    ``native``); the stack is destroyed afterwards."""
-    stack = Stack(cli, root, PROGRAM, plugins=native_plugins() if resource == "native" else None)
+    ``native``), the program run by ``python``; the stack is destroyed afterwards."""
+    plugins = native_plugins() if resource == "native" else None
+    env = {"PULUMI_PYTHON_CMD": str(python)}
+    stack = Stack(cli, root, PROGRAM, env=env, plugins=plugins)
     stack.init(
         {
             "sentinelhub:baseUrl": emu.url,
@@ -72,9 +74,10 @@ def up_many(cli: str, root: Path, emu: Emulator, resource: str) -> Run:
     return Run(wall, span)
 
 
-def up_noop(cli: str, root: Path) -> float:
+def up_noop(cli: str, root: Path, python: Path) -> float:
     """The wall time of one `pulumi up` of COUNT no-op resources: the engine's fixed cost."""
-    stack = Stack(cli, root, NOOP_PROGRAM, project="zarr-scale")
+    env = {"PULUMI_PYTHON_CMD": str(python)}
+    stack = Stack(cli, root, NOOP_PROGRAM, project="zarr-scale", env=env)
     store = {"s3_bucket": "cubes", "path": "small.zarr/"}
     stack.init({"zarr-scale:kind": "noop", "zarr-scale:count": COUNT, "zarr-scale:store": store})
     started = time.monotonic()
@@ -84,15 +87,17 @@ def up_noop(cli: str, root: Path) -> float:
     return wall
 
 
-def test_twenty_five_second_ingestions_native_and_dynamic(emulator_for, tmp_path):
+def test_twenty_five_second_ingestions_native_and_dynamic(emulator_for, tmp_path, program_python):
     cli = shutil.which("pulumi")
     if cli is None:
         pytest.skip("the pulumi CLI is not on PATH (bash scripts/pulumi-cli.sh builds it)")
-    noop = up_noop(cli, tmp_path / "noop")
-    native_fixed = up_many(cli, tmp_path / "fixed", emulator_for(INSTANT), "native").wall
+    noop = up_noop(cli, tmp_path / "noop", program_python)
+    native_fixed = up_many(
+        cli, tmp_path / "fixed", emulator_for(INSTANT), "native", program_python
+    ).wall
     emu = emulator_for(INGEST)
-    native = up_many(cli, tmp_path / "native", emu, "native")
-    dynamic = up_many(cli, tmp_path / "dynamic", emu, "dynamic")
+    native = up_many(cli, tmp_path / "native", emu, "native", program_python)
+    dynamic = up_many(cli, tmp_path / "dynamic", emu, "dynamic", program_python)
     ceiling = math.ceil(COUNT / 4) * INGEST
     what = f"`pulumi up` of {COUNT} x {INGEST:g} s ingestion"
     figure(

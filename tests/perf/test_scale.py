@@ -186,10 +186,10 @@ class Run:
     state_bytes: int
 
 
-def run_kind(cli: str, root: Path, emu: Emulator, kind: str, count: int) -> Run:
+def run_kind(cli: str, root: Path, emu: Emulator, kind: str, count: int, python: Path) -> Run:
     api = ZarrApi(emu.url, emu.token_url, CLIENT, SECRET)
     prefix = unique(f"scale-{kind}")
-    env = {"PULUMI_SKIP_CHECKPOINTS": "true"}
+    env = {"PULUMI_SKIP_CHECKPOINTS": "true", "PULUMI_PYTHON_CMD": str(python)}
     plugins = native_plugins() if kind == "native" else None
     stack = Stack(cli, root, PROGRAM, project="zarr-scale", env=env, plugins=plugins)
     store = {"s3_bucket": "cubes", "path": "small.zarr/"}
@@ -290,7 +290,7 @@ def machine() -> str:
 
 @pytest.mark.timeout(0)
 @pytest.mark.skipif(not COUNTS, reason="on demand: set PERF_SCALE_COUNTS, e.g. 300,1200")
-def test_scale_beside_the_floor(emulator_for, tmp_path):
+def test_scale_beside_the_floor(emulator_for, tmp_path, program_python):
     cli = shutil.which("pulumi")
     if cli is None:
         pytest.skip("no pulumi CLI on PATH: `bash scripts/pulumi-cli.sh` builds it")
@@ -298,7 +298,7 @@ def test_scale_beside_the_floor(emulator_for, tmp_path):
     for count in COUNTS:
         emu = emulator_for(INGEST_DELAY)  # a fresh one per N: its search sees N, not the sum
         for kind in KINDS:
-            run = run_kind(cli, tmp_path / f"{kind}-{count}", emu, kind, count)
+            run = run_kind(cli, tmp_path / f"{kind}-{count}", emu, kind, count, program_python)
             runs.append(run)
             up = run.steps["up"]
             print(

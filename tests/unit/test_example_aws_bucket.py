@@ -20,6 +20,8 @@ from pulumi_zarr.bucket.policy import document_json
 from pulumi_zarr.emulator.samples import write_cube
 from pulumi_zarr.testing.program import reset_runtime
 
+pytestmark = pytest.mark.aws_example
+
 PROGRAM = Path(__file__).resolve().parents[2] / "examples" / "aws-bucket" / "__main__.py"
 PROJECT = "zarr-aws-bucket"
 BUCKET = "zarr-0a1b2c"  # what AWS names a bucket from bucket_prefix "zarr-"
