@@ -56,11 +56,16 @@ class Deadline:
 
     def __init__(self, at: float) -> None:
         self.at = at
-        self.expired = False
+        self._expired = False
         self.cancelled = False
         self._lock = threading.Lock()
         self._sock: socket.socket | None = None
         _WATCHDOG.add(self)
+
+    @property
+    def expired(self) -> bool:
+        """Whether the time is up (the watchdog may not have run yet: the clock decides)."""
+        return self._expired or time.monotonic() >= self.at
 
     def remaining(self) -> float:
         return max(self.at - time.monotonic(), 0.0)
@@ -81,7 +86,7 @@ class Deadline:
 
     def expire(self) -> None:
         with self._lock:
-            self.expired = True
+            self._expired = True
             _shut(self._sock)
 
 
