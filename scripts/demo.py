@@ -47,11 +47,12 @@ def quickstart_config(emulator_url: str) -> dict[str, str]:
 
 def with_cli(pulumi: str, emulator_url: str, workdir: Path) -> None:
     from pulumi_zarr.testing.cli import Stack
+    from pulumi_zarr.testing.release import release_python
 
-    # .venv holds the checkout's editable install, whose pulumi-plugin.json the Python language
-    # host does not see: with acquisition on, the engine would try to download a "zarr" plugin
-    # (seconds; a release's wheel asks for none, tests/e2e/test_release_install.py)
-    env = {"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true"}
+    # the program runs with pulumi-zarr installed as a release installs it: with .venv's
+    # editable install the language host would have the engine download a "zarr" plugin
+    say("a release install of this checkout for the program (wheel, virtualenv)")
+    env = {"PULUMI_PYTHON_CMD": str(release_python(workdir / "release"))}
     stack = Stack(
         pulumi, workdir, QUICKSTART, project="zarr-quickstart", stack="demo", env=env, echo=True
     )
