@@ -244,16 +244,18 @@ def client_cpu(step: Step) -> float:
 def tables(runs: list[Run]) -> list[str]:
     lines = [
         "| N | kind | up s | refresh s | destroy s | up CPU ms/res: program | plugin | engine "
-        "| all client (exact) | emulator | peak RSS MB | state B/res |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| all client (exact) | emulator | refresh CPU ms/res: client | emulator | peak RSS MB "
+        "| state B/res |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
-        up = r.steps["up"]
+        up, refresh = r.steps["up"], r.steps["refresh"]
         lines.append(
             f"| {r.count} | {r.kind} | {up.wall:.1f} | {r.steps['refresh'].wall:.1f} | "
             f"{r.steps['destroy'].wall:.1f} | {per(up.cpu['program'], r.count)} | "
             f"{per(up.cpu['plugin'], r.count)} | {per(up.cpu['engine'], r.count)} | "
             f"{per(client_cpu(up), r.count)} | {per(up.emulator, r.count)} | "
+            f"{per(client_cpu(refresh), r.count)} | {per(refresh.emulator, r.count)} | "
             f"{up.peak_rss / 2**20:.0f} | {r.state_bytes // r.count} |"
         )
     lines += [
