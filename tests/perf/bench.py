@@ -1,17 +1,47 @@
-"""Helpers of the benchmarks: the emulator's client settings, counters, the results list."""
+"""Helpers of the benchmarks: the emulator's client settings, counters, the results list, the
+stacks of tests/perf/scale_program."""
 
 from __future__ import annotations
 
 import statistics
+from pathlib import Path
 from typing import Any
 
 from pulumi_zarr.api.client import ZarrClient
 from pulumi_zarr.api.settings import Settings
 from pulumi_zarr.emulator.server import Emulator
+from pulumi_zarr.testing.cli import Stack, native_plugins
 
 CLIENT, SECRET = "perf", "perf-secret"
 CRS = "http://www.opengis.net/def/crs/EPSG/0/4326"
 RESULTS: list[tuple[str, str, str]] = []
+SCALE_PROGRAM = Path(__file__).resolve().parent / "scale_program"
+
+
+def scale_stack(
+    cli: str,
+    root: Path,
+    python: Path,
+    kind: str,
+    count: int,
+    *,
+    env: dict[str, str] | None = None,
+    config: dict[str, Any] | None = None,
+    secrets: dict[str, str] | None = None,
+) -> Stack:
+    """An initialised stack of tests/perf/scale_program: ``count`` resources of ``kind`` (see
+    its docstring), the program run by ``python``; ``config`` adds to the program's own."""
+    stack = Stack(
+        cli,
+        root,
+        SCALE_PROGRAM,
+        project="zarr-scale",
+        env={"PULUMI_PYTHON_CMD": str(python), **(env or {})},
+        plugins=native_plugins() if kind == "native" else None,
+    )
+    store = {"s3_bucket": "cubes", "path": "small.zarr/"}
+    own = {"zarr-scale:kind": kind, "zarr-scale:count": str(count), "zarr-scale:store": store}
+    return stack.init({**own, **(config or {})}, secrets)
 
 
 def figure(name: str, target: str, measured: str) -> None:

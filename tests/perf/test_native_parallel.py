@@ -20,13 +20,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from bench import CLIENT, SECRET, figure
+from bench import CLIENT, SECRET, figure, scale_stack
 
 from pulumi_zarr.emulator.server import Emulator
 from pulumi_zarr.testing.cli import Stack, native_plugins
 
 PROGRAM = Path(__file__).resolve().parents[1] / "e2e" / "program"
-NOOP_PROGRAM = Path(__file__).resolve().parent / "scale_program"
 COUNT, INGEST, INSTANT = 20, 5.0, 0.05
 
 
@@ -76,10 +75,7 @@ def up_many(cli: str, root: Path, emu: Emulator, resource: str, python: Path) ->
 
 def up_noop(cli: str, root: Path, python: Path) -> float:
     """The wall time of one `pulumi up` of COUNT no-op resources: the engine's fixed cost."""
-    env = {"PULUMI_PYTHON_CMD": str(python)}
-    stack = Stack(cli, root, NOOP_PROGRAM, project="zarr-scale", env=env)
-    store = {"s3_bucket": "cubes", "path": "small.zarr/"}
-    stack.init({"zarr-scale:kind": "noop", "zarr-scale:count": COUNT, "zarr-scale:store": store})
+    stack = scale_stack(cli, root, python, "noop", COUNT)
     started = time.monotonic()
     stack.up("--parallel", str(COUNT * 2))
     wall = time.monotonic() - started

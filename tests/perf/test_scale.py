@@ -45,16 +45,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from bench import CLIENT, SECRET, figure
+from bench import CLIENT, SECRET, figure, scale_stack
 from harness.api import ZarrApi
 from harness.measure import unique
 
 from pulumi_zarr.emulator.server import Emulator
-from pulumi_zarr.testing.cli import Stack, native_plugins
 
 psutil = pytest.importorskip("psutil")
 
-PROGRAM = Path(__file__).resolve().parent / "scale_program"
 COUNTS = [int(n) for n in os.environ.get("PERF_SCALE_COUNTS", "").split(",") if n.strip()]
 KINDS = os.environ.get("PERF_SCALE_KINDS", "noop,noop-wide,dynamic,native").split(",")
 STEPS = ("up", "refresh", "destroy")
@@ -189,20 +187,19 @@ class Run:
 def run_kind(cli: str, root: Path, emu: Emulator, kind: str, count: int, python: Path) -> Run:
     api = ZarrApi(emu.url, emu.token_url, CLIENT, SECRET)
     prefix = unique(f"scale-{kind}")
-    env = {"PULUMI_SKIP_CHECKPOINTS": "true", "PULUMI_PYTHON_CMD": str(python)}
-    plugins = native_plugins() if kind == "native" else None
-    stack = Stack(cli, root, PROGRAM, project="zarr-scale", env=env, plugins=plugins)
-    store = {"s3_bucket": "cubes", "path": "small.zarr/"}
-    stack.init(
-        {
+    stack = scale_stack(
+        cli,
+        root,
+        python,
+        kind,
+        count,
+        env={"PULUMI_SKIP_CHECKPOINTS": "true"},
+        config={
             "sentinelhub:baseUrl": emu.url,
             "sentinelhub:clientId": CLIENT,
-            "zarr-scale:kind": kind,
-            "zarr-scale:count": str(count),
             "zarr-scale:prefix": prefix,
-            "zarr-scale:store": store,
         },
-        {"sentinelhub:clientSecret": SECRET},
+        secrets={"sentinelhub:clientSecret": SECRET},
     )
     steps: dict[str, Step] = {}
 
