@@ -74,7 +74,11 @@ def _site_dirs(python: Path | None) -> list[str]:
     return [entry for entry in path if Path(entry).name == "site-packages"]
 
 
+def checkout_wheel(work: Path) -> Path:
+    """A wheel of this checkout as it is now, in ``work/dist`` (built from ``work/source``)."""
+    return build_wheel(copy_source(work / "source"), work / "dist")
+
+
 def release_python(work: Path) -> Path:
     """The python of a release virtualenv of this checkout made under ``work``."""
-    wheel = build_wheel(copy_source(work / "source"), work / "dist")
-    return release_venv(wheel, work / "venv")
+    return release_venv(checkout_wheel(work), work / "venv")

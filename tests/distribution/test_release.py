@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 import yaml
-from harness.release import REPO, build_wheel, copy_source, pip, release_venv
 from packaging.requirements import Requirement
 
 import pulumi_zarr
+from pulumi_zarr.testing.release import REPO, build_wheel, copy_source, pip, release_venv
 
 try:
     import tomllib

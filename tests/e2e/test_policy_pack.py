@@ -16,10 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from harness.release import release_venv
 
 from pulumi_zarr import crossguard
 from pulumi_zarr.testing.cli import Stack, native_plugins
+from pulumi_zarr.testing.release import release_venv
 
 from .conftest import BUCKET, GOOD, OTHER, REPO, spec
 

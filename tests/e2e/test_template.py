@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 import yaml
 from harness.measure import unique
-from harness.release import copy_source, repack, requirement_closure
+from harness.release import repack, requirement_closure
 
 from pulumi_zarr.testing.cli import Stack
+from pulumi_zarr.testing.release import copy_source
 
 from .conftest import (
     BUCKET,

@@ -21,13 +21,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from pulumi_zarr.testing.release import (  # noqa: F401 (tests import them from here)
-    REPO,
-    build_wheel,
-    copy_source,
-    pip,
-    release_venv,
-)
+from pulumi_zarr.testing.release import checkout_wheel, release_venv
 
 
 @pytest.fixture(scope="session")
@@ -42,8 +36,7 @@ def release_wheel(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> P
         if not dist.is_dir():
             work = shared / "release-work"
             shutil.rmtree(work, ignore_errors=True)
-            build_wheel(copy_source(work / "source"), work / "dist")
-            (work / "dist").rename(dist)
+            checkout_wheel(work).parent.rename(dist)
         (wheel,) = dist.glob("*.whl")
         return wheel
 
