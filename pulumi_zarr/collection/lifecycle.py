@@ -56,12 +56,31 @@ def array_names(client: ZarrClient, collection: Collection) -> list[str]:
     return [array.name for array in client.list_arrays(collection.id)]
 
 
-def outputs(client: ZarrClient, collection: Collection) -> dict[str, Any]:
-    """The resource outputs of ``collection`` (array names fetched when it is ingested), with
-    the deployment and client it is managed through."""
-    names = array_names(client, collection)
-    service = ZarrCollectionOutputs.from_service(collection, names).model_dump(mode="json")
+def outputs(
+    client: ZarrClient, collection: Collection, known: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The resource outputs of ``collection``, with the deployment and client it is managed
+    through. The array names of an ingested collection are listed from the service, unless
+    ``known`` (the state) holds them for the same ingestion (:func:`_same_ingestion`)."""
+    service = ZarrCollectionOutputs.from_service(collection, []).model_dump(mode="json")
+    if known is not None and _same_ingestion(known, service):
+        service["array_names"] = list(known["array_names"])
+    else:
+        service["array_names"] = array_names(client, collection)
     return {**service, **_place(client)}
+
+
+def _same_ingestion(known: Mapping[str, Any], service: Mapping[str, Any]) -> bool:
+    """Whether the state's array names still hold: the state saw this collection INGESTED with
+    the bands the service reports now. The service makes one band per data array, and a data
+    array once ingested cannot be removed, so a re-ingestion that added an array changed the
+    bands; while they are the same, listing the arrays again would give the same names."""
+    return (
+        service["status"] == known.get("status") == Status.INGESTED.value
+        and bool(service["bands"])
+        and known.get("bands") == service["bands"]
+        and isinstance(known.get("array_names"), list)
+    )
 
 
 def _place(client: ZarrClient) -> dict[str, str]:
@@ -572,7 +591,7 @@ def read(client: ZarrClient, collection_id: str, props: Mapping[str, Any]) -> Fo
             return None
         hold(collection_id)
         inputs = {**provider_options(props), **service_inputs(collection)}
-        return Found(inputs, {**inputs, **outputs(client, collection)})
+        return Found(inputs, {**inputs, **outputs(client, collection, props)})
 
 
 def update(

@@ -20,8 +20,9 @@ PACKAGE = NAMESPACE
 TOKEN = f"{PACKAGE}:index:ZarrCollection"
 
 
+@cache
 def wire_name(field: str) -> str:
-    """``s3_bucket`` → ``s3Bucket``."""
+    """``s3_bucket`` → ``s3Bucket`` (cached: each call converts every property's name)."""
     from pydantic.alias_generators import to_camel
 
     return to_camel(field)

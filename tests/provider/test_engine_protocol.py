@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from harness.fixtures import (
@@ -336,6 +337,37 @@ def test_read_refresh_without_drift(host, made):
     assert new_id == id_
     assert new_outs == outs
     assert new_inputs is None or new_inputs == inputs
+
+
+def test_refresh_lists_the_arrays_again_only_when_the_bands_changed(host, emu, api, buckets):
+    """A refresh reuses the state's array names while the service reports the same bands (one
+    GET), and lists them again after a re-ingestion outside pulumi added an array."""
+    write_good_cube(buckets, "grow", "grow.zarr/", arrays=("B1",))
+    inputs = checked(host, s3_bucket="grow", path="grow.zarr/")
+    id_, outs = host.create(inputs)
+
+    collection = f"GET {urlsplit(api.url).path}/{id_}"
+
+    def refreshed(state: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        seen = len(emu.control.journal())
+        _, new_outs, _ = host.read(id_, state, inputs)
+        return new_outs, [r for r in emu.control.journal()[seen:] if id_ in r]
+
+    try:
+        assert outs["array_names"] == ["B1"]
+        assert refreshed(outs) == (outs, [collection])
+        write_good_cube(buckets, "grow", "grow.zarr/", arrays=("B1", "B2"))
+        api.session.put(f"{api.url}/{id_}/reingest", timeout=10).raise_for_status()
+        api.wait_final(id_)
+        new_outs, requests = refreshed(outs)
+        assert sorted(new_outs["array_names"]) == ["B1", "B2"]
+        assert sorted(new_outs["bands"]) == ["B1", "B2"]
+        assert requests == [collection, f"{collection}/arrays"]
+        # a state without the bands (an older release's) lists them as before
+        legacy = {k: v for k, v in new_outs.items() if k != "bands"}
+        assert refreshed(legacy)[1] == requests
+    finally:
+        api.delete(id_)
 
 
 def test_read_shows_a_rename_made_outside_pulumi(host, api):
