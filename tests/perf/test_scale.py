@@ -2,19 +2,26 @@
 
 One program with N resources goes up, is refreshed twice (``refresh`` reads the state of the
 up, collections as created; ``refresh again`` the state the first wrote, as later refreshes do)
-and destroyed, for each kind in the same run: ``noop`` (a dynamic resource whose provider does
-nothing: what the engine and the SDK cost, the floor), ``noop-wide`` (the same with every
-property ZarrCollection registers, as None: the floor for that schema, since the SDK's cost
-grows with the properties of each resource), ``dynamic`` (ZarrCollection) and ``native``
-(NativeZarrCollection), all with the same CLI and flags (``PULUMI_SKIP_CHECKPOINTS=true``,
-``--parallel 16``; the collections do not wait for their ingestion) against the in-process
-emulator. Reported, never asserted: the wall
-time of each step; the CPU of the program, the provider host or plugin, the engine (the
-``pulumi`` CLI and its language host) and the emulator, each apart; the peak memory of the
-CLI's process tree; the state's size per resource; and a table of the ratios to the floor.
+and destroyed, for each kind in the same run:
+
+* ``noop``: a dynamic resource whose provider does nothing: what the engine and the SDK cost,
+  the floor;
+* ``noop-wide``: the same with every property ZarrCollection registers, as None: the floor for
+  that schema, since the SDK's cost grows with the properties of each resource;
+* ``noop-get``: ``noop-wide`` whose read GETs one collection from the emulator: the floor of a
+  refresh, which must read each resource from the service (its state is larger: the provider
+  is pickled by value);
+* ``dynamic`` (ZarrCollection) and ``native`` (NativeZarrCollection).
+
+All run with the same CLI and flags (``PULUMI_SKIP_CHECKPOINTS=true``, ``--parallel 16``; the
+collections do not wait for their ingestion) against the in-process emulator. Reported, never
+asserted: the wall time of each step; the CPU of the program, the provider host or plugin, the
+engine (the ``pulumi`` CLI and its language host) and the emulator, each apart; the peak memory
+of the CLI's process tree; the state's size per resource; and a table of the ratios to each
+floor.
 
 Skipped unless ``PERF_SCALE_COUNTS`` is set (e.g. ``300,1200``); ``PERF_SCALE_KINDS`` picks the
-kinds (default ``noop,noop-wide,dynamic,native``). Without the ``pulumi`` CLI on PATH it is
+kinds (default ``noop,noop-wide,noop-get,dynamic,native``). Without the ``pulumi`` CLI on PATH it is
 skipped too (``bash scripts/pulumi-cli.sh`` builds it).
 
 The CPU of each process is sampled with psutil every 50 ms while the step runs (a process's last
@@ -47,7 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from bench import CLIENT, SECRET, figure, scale_stack
+from bench import CLIENT, CRS, SECRET, figure, scale_stack
 from harness.api import ZarrApi
 from harness.measure import unique
 
@@ -56,7 +63,7 @@ from pulumi_zarr.emulator.server import Emulator
 psutil = pytest.importorskip("psutil")
 
 COUNTS = [int(n) for n in os.environ.get("PERF_SCALE_COUNTS", "").split(",") if n.strip()]
-KINDS = os.environ.get("PERF_SCALE_KINDS", "noop,noop-wide,dynamic,native").split(",")
+KINDS = os.environ.get("PERF_SCALE_KINDS", "noop,noop-wide,noop-get,dynamic,native").split(",")
 #: ``refresh`` follows the up, whose state holds the collections as created (not yet ingested);
 #: ``refresh again`` reads the state that refresh wrote, as a later refresh does.
 STEPS = ("up", "refresh", "refresh again", "destroy")
@@ -191,6 +198,10 @@ class Run:
 def run_kind(cli: str, root: Path, emu: Emulator, kind: str, count: int, python: Path) -> Run:
     api = ZarrApi(emu.url, emu.token_url, CLIENT, SECRET)
     prefix = unique(f"scale-{kind}")
+    own: dict[str, object] = {}
+    if kind == "noop-get":  # the collection each of its reads GETs
+        probe = api.create(f"{prefix} probe", "cubes", "small.zarr/", CRS)
+        own["zarr-scale:probe"] = {"url": f"{api.url}/{probe['id']}", "token_url": emu.token_url}
     stack = scale_stack(
         cli,
         root,
@@ -202,6 +213,7 @@ def run_kind(cli: str, root: Path, emu: Emulator, kind: str, count: int, python:
             "sentinelhub:baseUrl": emu.url,
             "sentinelhub:clientId": CLIENT,
             "zarr-scale:prefix": prefix,
+            **own,
         },
         secrets={"sentinelhub:clientSecret": SECRET},
     )
@@ -230,6 +242,8 @@ def run_kind(cli: str, root: Path, emu: Emulator, kind: str, count: int, python:
     assert stack.resources() == []
     if not kind.startswith("noop"):
         assert [c for c in api.list(search=prefix) if c["name"].startswith(prefix + " ")] == []
+    if kind == "noop-get":
+        api.delete(probe["id"])
     api.close()
     return Run(kind, count, steps, len(state.encode()))
 

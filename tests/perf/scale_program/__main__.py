@@ -2,7 +2,10 @@
 
 ``kind``: ``noop`` (a dynamic resource whose provider does nothing: the engine's and the SDK's
 floor), ``noop-wide`` (the same, registering every property ZarrCollection registers: the floor
-for that schema), ``dynamic`` (ZarrCollection) or ``native`` (NativeZarrCollection). Each
+for that schema), ``noop-get`` (``noop-wide`` whose read makes one GET of the collection
+``probe`` names, ``{"url": ..., "token_url": ...}``, with a token fetched once per host: the
+floor of a refresh that reads each resource from the service), ``dynamic`` (ZarrCollection) or
+``native`` (NativeZarrCollection). Each
 resource has the same five inputs; the collections do not wait for their ingestion. ``store``
 (JSON): ``{"s3_bucket": ..., "path": ...}``; ``prefix``: the collections are named
 ``<prefix> <i>``.
@@ -41,7 +44,44 @@ if kind.startswith("noop"):
         def delete(self, id_, props):
             return None
 
+    class NoOpGet(NoOp):
+        """As NoOp; each read GETs one collection, as bare as requests allows."""
+
+        def __init__(self, url: str, token_url: str) -> None:
+            super().__init__()
+            self.url, self.token_url = url, token_url
+
+        def configure(self, req):
+            import threading
+
+            self.credentials = (
+                req.config.get("sentinelhub:clientId"),
+                req.config.get("sentinelhub:clientSecret"),
+            )
+            self.lock, self.session = threading.Lock(), None
+
+        def read(self, id_, props):
+            import requests
+
+            with self.lock:
+                if self.session is None:
+                    grant = {"grant_type": "client_credentials"}
+                    answer = requests.post(
+                        self.token_url, data=grant, auth=self.credentials, timeout=30
+                    )
+                    self.session = requests.Session()
+                    token = answer.json()["access_token"]
+                    self.session.headers["Authorization"] = f"Bearer {token}"
+            self.session.get(self.url, timeout=30).raise_for_status()
+            return super().read(id_, props)
+
     import pickle
+
+    if kind == "noop-get":
+        probe = json.loads(config.require("probe"))
+        provider = NoOpGet(probe["url"], probe["token_url"])
+    else:
+        provider = NoOp()
 
     class NoOpResource(pulumi.dynamic.Resource, module="perf", name="NoOp"):
         def __init__(self, name: str, props: dict) -> None:
@@ -49,13 +89,13 @@ if kind.startswith("noop"):
             # leaves behind per resource (RecursionError near 960 resources otherwise)
             saved = {n: getattr(pickle._Pickler, n) for n in ("_batch_setitems", "save_dict")}
             try:
-                super().__init__(NoOp(), name, props)
+                super().__init__(provider, name, props)
             finally:
                 for n, method in saved.items():
                     setattr(pickle._Pickler, n, method)
 
     fields: tuple[str, ...] = ()
-    if kind == "noop-wide":
+    if kind in ("noop-wide", "noop-get"):
         from pulumi_zarr.collection.spec import INPUT_FIELDS, OUTPUT_FIELDS
 
         fields = (*INPUT_FIELDS, *OUTPUT_FIELDS)
