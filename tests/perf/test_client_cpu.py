@@ -4,7 +4,8 @@ requests sent bare (issue 17), on demand (``pytest tests/perf -s``).
 The emulator runs in its own process, so this process's CPU is the client's alone, without the
 engine, the SDK's host or gRPC. ``PERF_CLIENT_COUNT`` collections (default 300) go through the
 calls both providers make (:class:`~pulumi_zarr.collection.calls.Operations`): check then create
-(not waiting for the ingestion), read, delete. The floor: as many requests as the emulator
+(not waiting for the ingestion), read (the state of the create: GET and array page), read again
+(the state that read wrote: one GET), delete. The floor: as many requests as the emulator
 counted for each step, each a GET of one collection through a plain ``requests.Session`` with
 the token in a header. Reported, never asserted.
 """
@@ -18,11 +19,13 @@ from pathlib import Path
 
 import requests
 from bench import CLIENT, CRS, SECRET, figure
+from harness.api import ZarrApi
 
 from pulumi_zarr.collection.calls import Operations
 from pulumi_zarr.emulator.server import EmulatorProcess
 
 COUNT = int(os.environ.get("PERF_CLIENT_COUNT", "300"))
+INGEST_DELAY = 0.3
 
 
 def cpu_ms_each(step: Callable[[int], object], count: int) -> float:
@@ -34,7 +37,10 @@ def cpu_ms_each(step: Callable[[int], object], count: int) -> float:
 
 def test_client_cpu_per_call_beside_bare_requests(buckets: Path) -> None:
     emu = EmulatorProcess(
-        buckets, clients={CLIENT: SECRET}, ingest_delay=0.3, extra_args=["--log-level", "error"]
+        buckets,
+        clients={CLIENT: SECRET},
+        ingest_delay=INGEST_DELAY,
+        extra_args=["--log-level", "error"],
     ).start()
     try:
         config = {
@@ -61,9 +67,21 @@ def test_client_cpu_per_call_beside_bare_requests(buckets: Path) -> None:
             assert not checked.failures, checked.failures
             made.append(ops.create(checked.inputs))
 
-        ours = {
-            "check + create": counted("check + create", create),
-            "read": counted("read", lambda i: ops.read(made[i].id, made[i].outputs)),
+        read: list[dict[str, object]] = []
+
+        def read_created(i: int) -> None:
+            found = ops.read(made[i].id, made[i].outputs)
+            assert found is not None
+            read.append(found.outputs)
+
+        ours = {"check + create": counted("check + create", create)}
+        api = ZarrApi(emu.url, emu.token_url, CLIENT, SECRET)
+        for collection in made:  # every one ingested: its read lists the arrays
+            api.wait_final(collection.id)
+        api.close()
+        ours |= {
+            "read": counted("read", read_created),
+            "read again": counted("read again", lambda i: ops.read(made[i].id, read[i])),
             "delete": counted("delete", lambda i: ops.delete(made[i].id, made[i].outputs)),
         }
         token = requests.post(
