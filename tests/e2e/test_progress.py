@@ -48,13 +48,10 @@ def test_a_long_ingestion_prints_progress(stack_factory, emu, resource):
         rf"Zarr collection '{name}' \([0-9a-f-]+\) is still INGESTING: (\d+) s elapsed of "
         rf"{TIMEOUT} s \({timeout_name}\)"
     )
-    seen = [
-        (int(at), int(elapsed))
-        for at, elapsed in re.findall(rf"{re.escape(row)} creating \((\d+)s\) {prefix}{line}", live)
-    ]
-    [(at, elapsed)] = seen  # after 10 s, once
-    assert 10 <= elapsed <= 12, seen
-    assert abs(at - elapsed) <= 2, seen  # printed as it happens
+    # printed as it happens: on the row while it is still "creating", before its failure
+    progress = list(re.finditer(rf"{re.escape(row)} creating \(\d+s\) {prefix}{line}", live))
+    [elapsed] = [int(found.group(1)) for found in progress]  # after 10 s, once
+    assert 10 <= elapsed < TIMEOUT, elapsed
     assert len(re.findall(line, diagnostics)) == (1 if kept else 0), diagnostics
     # the error, once on the row and once in the Diagnostics, is its message (conftest: and
     # no Python traceback anywhere)
@@ -62,7 +59,9 @@ def test_a_long_ingestion_prints_progress(stack_factory, emu, resource):
         rf"'{name}' \(s3://cubes/good.zarr/\) was still INGESTING after {TIMEOUT} s "
         rf"\({timeout_name}\)\. .* was deleted, so nothing is left behind\."
     )
-    assert re.search(rf"{re.escape(resource_row)} \*\*creating failed\*\* error: .*{ending}", live)
+    failure = rf"{re.escape(resource_row)} \*\*creating failed\*\* error: .*{ending}"
+    failed = re.search(failure, live)
+    assert failed and progress[0].end() < failed.start(), live
     assert re.search(rf"error: .*{ending}", diagnostics), diagnostics
 
 
@@ -75,7 +74,7 @@ DEBUG_SHOWN = {
 
 
 @pytest.mark.parametrize("resource", sorted(DEBUG_SHOWN))
-def test_the_debug_switch_shows_the_http_traffic_redacted(stack_factory, api, resource):
+def test_the_debug_switch_shows_the_http_traffic_redacted(stack_factory, resource):
     name = unique("debug")
     stack = stack_factory(env={"PULUMI_ZARR_DEBUG_HTTP": "1"}, resource=resource)
     stack.collections({"cube": spec(name)})
@@ -84,5 +83,3 @@ def test_the_debug_switch_shows_the_http_traffic_redacted(stack_factory, api, re
     assert re.search(rf"{row}pulumi_zarr\.transport: POST /api/v1/zarr/collections -> 201", shown)
     assert re.search(rf"{row}urllib3\.connectionpool: .*\"POST /auth/realms/main/", shown), shown
     # stack_factory searches this output for the client secret and every issued token
-    stack.destroy()
-    assert api.named(name) == []
