@@ -2,9 +2,9 @@
 # Sets up .venv (the package with its emulator and dev extras) and the real Pulumi CLI (built from
 # Go modules by scripts/pulumi-cli.sh, with the Node.js and Go hosts of scripts/pulumi-languages.sh;
 # cached outside the repo), then runs lint + the test suite on TEST_WORKERS pytest-xdist workers
-# (default 5: the real-CLI tests often wait; docs/testing.md). Alongside, the tests marked oldest_sdk run a second
-# time on the oldest pulumi SDK pyproject accepts (.venv-oldest), and those marked aws_example in
-# .venv-aws (examples/aws-bucket's pulumi-aws, kept out of .venv).
+# (default 5: the real-CLI tests often wait; docs/testing.md). Alongside, the tests marked
+# oldest_sdk run a second time on the oldest pulumi SDK pyproject accepts (.venv-oldest), and those
+# marked aws_example in .venv-aws (examples/aws-bucket's pulumi-aws, kept out of .venv).
 # Usage: bash scripts/test.sh [pytest args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
