@@ -44,7 +44,9 @@ layer() {
   own="$("$dir/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
   base="$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
   echo "import site; site.addsitedir('$base')" > "$own/pulumi-zarr-dev-venv.pth"
-  .venv/bin/python -m pip install -q --no-deps --target "$own" "$@"
+  # uv (ensure_venv put it in .venv): pip took 16 s of CPU for pulumi-aws alone, most of it
+  # compiling bytecode that Python writes anyway for the few modules a test imports
+  .venv/bin/python -m uv pip install -q --python .venv/bin/python --no-deps --target "$own" "$@"
 }
 
 # layered_venv DIR PULUMI_VERSION: a virtualenv holding only that pulumi SDK, on top of .venv

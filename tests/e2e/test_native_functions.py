@@ -52,6 +52,3 @@ def test_every_function_from_yaml_then_no_match_and_two(stack_factory, api, buck
     assert out["policyPrincipal"] == BY_NAME["sentinel-hub-eu"].principal
 
     check_name_lookups_fail(stack, api, name)
-
-    stack.destroy()
-    assert api.get(made) is None

@@ -131,7 +131,6 @@ def test_secrets_stay_out_of_the_state_and_the_output_even_one_set_without_secre
     assert "ciphertext" in provider["inputs"]["clientSecret"]  # encrypted, never plain
     text = stack.state_files(history_config=False) + "\n".join(stack.transcript)
     assert PLANTED_SECRET not in text  # (the fixture checks every issued token too)
-    stack.destroy()
 
 
 def test_pulumi_import_adopts_a_collection_and_writes_the_program(stack_factory, emu, api):

@@ -29,36 +29,39 @@ SHOWN = {
 }
 
 
-@pytest.mark.timeout(300)
+#: Long enough for one progress line (after 10 s), short of the second (30 s later): the schedule
+#: is proven in process (tests/unit/test_polling.py); here, that a line shows as it happens.
+TIMEOUT = 15
+
+
 @pytest.mark.parametrize("resource", sorted(SHOWN))
 def test_a_long_ingestion_prints_progress(stack_factory, emu, resource):
     row, prefix, resource_row, timeout_name, kept = SHOWN[resource]
     name = unique("slow")
     emu.control.set_stuck(re.escape(name))  # stays INGESTING until released
     stack = stack_factory(resource=resource)
-    stack.collections({"cube": spec(name, ingestion_timeout_seconds=45)})
-    shown = stack.up(ok=False).text  # times out after 45 s: progress at 10 s and 40 s
+    stack.collections({"cube": spec(name, ingestion_timeout_seconds=TIMEOUT)})
+    shown = stack.up(ok=False).text  # times out after TIMEOUT s: progress at 10 s
     emu.control.set_stuck(None)
     live, diagnostics = shown.split("Diagnostics:", 1)
     line = (
-        rf"Zarr collection '{name}' \([0-9a-f-]+\) is still INGESTING: (\d+) s elapsed of 45 s "
-        rf"\({timeout_name}\)"
+        rf"Zarr collection '{name}' \([0-9a-f-]+\) is still INGESTING: (\d+) s elapsed of "
+        rf"{TIMEOUT} s \({timeout_name}\)"
     )
-    seen = [
-        (int(at), int(elapsed))
-        for at, elapsed in re.findall(rf"{re.escape(row)} creating \((\d+)s\) {prefix}{line}", live)
-    ]
-    [first, second] = [elapsed for _, elapsed in seen]  # after 10 s, then 30 s later
-    assert 10 <= first <= 12 and 29 <= second - first <= 31, seen
-    assert all(abs(at - elapsed) <= 2 for at, elapsed in seen), seen  # printed as it happens
-    assert len(re.findall(line, diagnostics)) == (2 if kept else 0), diagnostics
+    # printed as it happens: on the row while it is still "creating", before its failure
+    progress = list(re.finditer(rf"{re.escape(row)} creating \(\d+s\) {prefix}{line}", live))
+    [elapsed] = [int(found.group(1)) for found in progress]  # after 10 s, once
+    assert 10 <= elapsed < TIMEOUT, elapsed
+    assert len(re.findall(line, diagnostics)) == (1 if kept else 0), diagnostics
     # the error, once on the row and once in the Diagnostics, is its message (conftest: and
     # no Python traceback anywhere)
     ending = (
-        rf"'{name}' \(s3://cubes/good.zarr/\) was still INGESTING after 45 s \({timeout_name}\)"
-        r"\. .* was deleted, so nothing is left behind\."
+        rf"'{name}' \(s3://cubes/good.zarr/\) was still INGESTING after {TIMEOUT} s "
+        rf"\({timeout_name}\)\. .* was deleted, so nothing is left behind\."
     )
-    assert re.search(rf"{re.escape(resource_row)} \*\*creating failed\*\* error: .*{ending}", live)
+    failure = rf"{re.escape(resource_row)} \*\*creating failed\*\* error: .*{ending}"
+    failed = re.search(failure, live)
+    assert failed and progress[0].end() < failed.start(), live
     assert re.search(rf"error: .*{ending}", diagnostics), diagnostics
 
 
@@ -71,7 +74,7 @@ DEBUG_SHOWN = {
 
 
 @pytest.mark.parametrize("resource", sorted(DEBUG_SHOWN))
-def test_the_debug_switch_shows_the_http_traffic_redacted(stack_factory, api, resource):
+def test_the_debug_switch_shows_the_http_traffic_redacted(stack_factory, resource):
     name = unique("debug")
     stack = stack_factory(env={"PULUMI_ZARR_DEBUG_HTTP": "1"}, resource=resource)
     stack.collections({"cube": spec(name)})
@@ -80,5 +83,3 @@ def test_the_debug_switch_shows_the_http_traffic_redacted(stack_factory, api, re
     assert re.search(rf"{row}pulumi_zarr\.transport: POST /api/v1/zarr/collections -> 201", shown)
     assert re.search(rf"{row}urllib3\.connectionpool: .*\"POST /auth/realms/main/", shown), shown
     # stack_factory searches this output for the client secret and every issued token
-    stack.destroy()
-    assert api.named(name) == []
