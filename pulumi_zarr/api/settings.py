@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -155,6 +156,23 @@ def _found(
         **found(CONNECTION, config, env, command_line),
         **(profile_settings(str(chosen), env) if chosen else {}),
     }
+
+
+#: The environment variables :meth:`Settings.resolve` reads (the last two place the profiles' file).
+READ_VARIABLES = (*(s.variable for s in (*CONNECTION, PROFILE)), "XDG_CONFIG_HOME", "HOME")
+
+
+def environment_stamp(env: Mapping[str, str]) -> tuple[Any, ...]:
+    """What :meth:`Settings.resolve` reads besides the config and the chosen profile: its
+    variables, and the profiles' file as it is now (a rewrite stamps differently)."""
+    from .profiles import config_location
+
+    try:
+        found = os.stat(config_location(env))
+        file: tuple[int, ...] | None = (found.st_ino, found.st_mtime_ns, found.st_size)
+    except OSError:
+        file = None
+    return (*(env.get(name) for name in READ_VARIABLES), file)
 
 
 def resolve_deployment(

@@ -50,6 +50,7 @@ class Operations:
         debug: Callable[[str], None] | None = None,
     ) -> None:
         self.config = {key: config.get(key) for key in config_keys()}
+        self._settings: dict[tuple[Any, ...], Settings] = {}
         self._warn = warn
         if info is not None:
             from .progress import debug_http_from_environment, forward_progress
@@ -61,9 +62,15 @@ class Operations:
         """The settings of a resource: its ``profile`` input, else the stack's."""
         profile = props.get("profile")
         profile = None if profile is None or is_unknown(profile) else str(profile)
-        from ..api.settings import Settings  # not at import: a program only pickles the provider
+        # not at import: a program only pickles the provider
+        from ..api.settings import Settings, environment_stamp
 
-        return Settings.resolve(self.config, os.environ, profile)
+        # resolved once per profile and environment: a call costs a stat, not a resolve (~75 µs)
+        key = (profile, environment_stamp(os.environ))
+        settings = self._settings.get(key)
+        if settings is None:
+            settings = self._settings[key] = Settings.resolve(self.config, os.environ, profile)
+        return settings
 
     def client(self, props: Mapping[str, Any]) -> ZarrClient:
         from ..api.client import shared_client

@@ -76,3 +76,24 @@ def test_a_config_toml_that_is_a_folder_is_reported_as_a_folder(tmp_path):
     (tmp_path / "sentinelhub" / "config.toml").mkdir(parents=True)
     with pytest.raises(ConfigurationError, match=r"config\.toml is a folder, not a file: write"):
         Settings.resolve({}, {"XDG_CONFIG_HOME": str(tmp_path)}, "cdse")
+
+
+def test_the_provider_sees_a_changed_variable_or_profile_file_on_its_next_call(
+    env, tmp_path, monkeypatch
+):
+    from pulumi_zarr.collection.calls import Operations
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SH_CLIENT_ID", raising=False)
+    ops = Operations({}, lambda message: None)
+    assert ops.settings({}).client_id == "default-id"
+    assert ops.settings({"profile": "cdse"}).client_id == "cdse-id"
+    monkeypatch.setenv("SH_CLIENT_ID", "env-id")
+    assert ops.settings({}).client_id == "env-id"
+    monkeypatch.delenv("SH_CLIENT_ID")
+    (tmp_path / "sentinelhub" / "config.toml").write_text(
+        CONFIG.replace('"cdse-id"', '"cdse-id-rotated"')
+    )
+    assert ops.settings({"profile": "cdse"}).client_id == "cdse-id-rotated"
+    assert ops.settings({}).client_id == "default-id"
