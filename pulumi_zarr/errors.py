@@ -188,10 +188,13 @@ class IngestionTimeout(PulumiZarrError):
     def _cut_off_text(self) -> str:
         return f"; the status request at the deadline: {self.cut_off}" if self.cut_off else ""
 
-    @property
-    def state(self) -> str:
-        """``still <status>``, as messages say it, with the cut-off request if there was one."""
-        return f"still {self.collection.status.value}{self._cut_off_text}"
+    def state(self, setting: str) -> str:
+        """``still <status> after <n> s (<setting>)``, as messages say it, then the cut-off
+        request if there was one."""
+        return (
+            f"still {self.collection.status.value} after {self.timeout_seconds:g} s "
+            f"({setting}){self._cut_off_text}"
+        )
 
 
 class ZarrCollectionError(PulumiZarrError):

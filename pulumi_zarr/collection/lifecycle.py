@@ -441,8 +441,8 @@ def create(
                         limit,
                         started,
                         timed_out=lambda exc: (
-                            f"{describe(spec)} was {exc.state} after {exc.timeout_seconds:g} s "
-                            f"({limit.setting}). Raise {limit.setting}, or set "
+                            f"{describe(spec)} was {exc.state(limit.setting)}. "
+                            f"Raise {limit.setting}, or set "
                             "wait_for_ingestion=False to return at once and follow `status` "
                             "with `pulumi refresh`."
                         ),
@@ -502,8 +502,8 @@ def _adopt(
             limit,
             started,
             timed_out=lambda exc: (
-                f"import_id {collection_id}: {describe(inputs)} was {exc.state} after "
-                f"{exc.timeout_seconds:g} s ({limit.setting}). {not_adopted}: run "
+                f"import_id {collection_id}: {describe(inputs)} was "
+                f"{exc.state(limit.setting)}. {not_adopted}: run "
                 "`pulumi up` again later, or set wait_for_ingestion=False to adopt it as it is."
             ),
             failed=lambda ended: (

@@ -34,9 +34,9 @@ def test_create_ends_at_the_shorter_custom_timeout_and_leaves_nothing(native, ap
     with pytest.raises(ProviderError) as info:
         native.create(inputs(native, name, ingestionTimeoutSeconds=600), timeout=1)
     said = info.value.details
-    assert "was still INGESTING after 1 s (customTimeouts.create). Raise customTimeouts.create" in (
-        said
-    )
+    # (under load the status request at the deadline may be cut off: the message says so next)
+    assert "was still INGESTING after 1 s (customTimeouts.create)" in said
+    assert "Raise customTimeouts.create" in said
     assert "was deleted, so nothing is left behind" in said
     assert api.named(name) == []
 

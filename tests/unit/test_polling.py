@@ -103,8 +103,11 @@ def test_a_poll_cut_off_by_the_deadline_is_the_timeout():
         wait(service, timeout=45)
     assert len(service.polls) == 1
     # what is known: the last status read, and that the request at the deadline got no answer
-    assert timeout.value.state.startswith("still INGESTING; the status request at the deadline")
-    assert timeout.value.state.endswith("no complete answer before the deadline (0.0 s)")
+    said = timeout.value.state("ingestionTimeoutSeconds")
+    assert said == (
+        "still INGESTING after 45 s (ingestionTimeoutSeconds); the status request at the "
+        "deadline: no response: no complete answer before the deadline (0.0 s)"
+    )
 
 
 def test_a_failed_poll_before_the_deadline_is_that_failure():
