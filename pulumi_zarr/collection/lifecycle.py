@@ -602,8 +602,9 @@ def update(
     limit: WaitLimit | None = None,
 ) -> dict[str, Any]:
     """Apply each changed input in place as its :class:`OnChange` says (in field order, each
-    kind once; STATE changes nothing on the service); the outputs afterwards. ``limit``: how
-    long a re-ingestion may take (default: ``ingestion_timeout_seconds``)."""
+    kind once; STATE changes nothing on the service); the outputs afterwards. ``old_inputs``:
+    the state (its array names are kept when nothing was re-ingested). ``limit``: how long a
+    re-ingestion may take (default: ``ingestion_timeout_seconds``)."""
     limit = limit or WaitLimit(inputs.ingestion_timeout_seconds)
     kinds = dict.fromkeys(map(on_change, changed_fields(old_inputs, inputs.model_dump())))
     if OnChange.REPLACE in kinds:  # the diff asks the engine for a replacement instead
@@ -626,7 +627,8 @@ def update(
                 "drop it from the state; the next `pulumi up` creates it again."
             ) from None
         hold(collection_id)
-        return outputs(client, collection)
+        # a rename leaves the ingestion as it was: the state's array names hold (as on refresh)
+        return outputs(client, collection, None if OnChange.REINGEST in kinds else old_inputs)
 
 
 def delete(

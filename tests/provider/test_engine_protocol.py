@@ -440,6 +440,12 @@ def test_update_rename_in_place(host, emu, api):
         new_outs = host.update(id_, outs, news)
         writes = [r for r in emu.control.journal() if r.startswith(("POST", "PUT", "DELETE"))]
         assert writes == [f"PUT /api/v1/zarr/collections/{id_}"]  # one PUT, nothing else
+        # and one GET: the ingestion is the state's, so are its array names (no listing)
+        about = [r for r in emu.control.journal() if id_ in r]
+        assert about == [
+            f"PUT /api/v1/zarr/collections/{id_}",
+            f"GET /api/v1/zarr/collections/{id_}",
+        ]
         assert new_outs["name"] == news["name"]
         assert api.get(id_)["name"] == news["name"]
         assert new_outs["data_type"] == outs["data_type"]
