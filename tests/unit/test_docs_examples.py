@@ -60,3 +60,30 @@ def test_measured_figures_have_one_home():
     changelog = (REPO / "CHANGELOG.md").read_text()
     assert "docs/benchmarks.md" in changelog
     assert not re.search(r"\b\d+\.\d s\b", changelog), "CHANGELOG.md states a measured figure"
+
+
+def test_the_readmes_scale_table_is_the_benchmarks_last_run():
+    """README.md's "At scale" quotes the last scale run of docs/benchmarks.md (its "after"
+    values and floors): the figures live there."""
+    page = (REPO / "docs" / "benchmarks.md").read_text()
+    last = page[page.index("**After, the last changes**") :]
+    measured: dict[tuple[str, str], list[str]] = {}
+    for row in re.findall(
+        r"^\| (\d+) \| ([\w-]+) \|(.*)\|$", last.split("\n\n| N | kind | floor")[0], re.M
+    ):
+        n, kind, rest = row
+        measured[(n, kind)] = [cell.strip() for cell in rest.split("|")]
+    # columns after N and kind: up, refresh, refresh again, destroy, program, plugin, engine,
+    # all client, ...
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("### At scale") : readme.index("### Let the engine find")]
+    rows = re.findall(r"^\| ([\d,]+) \| (dynamic|native) \|(.*)\|$", section, re.M)
+    assert len(rows) == 6, "README.md: the At scale table moved"
+    for n, kind, rest in rows:
+        n = n.replace(",", "")
+        ours, floor = measured[(n, kind)], measured[(n, "noop")]
+        up, cpu, _, first, later = (cell.strip() for cell in rest.split("|"))
+        assert up.endswith(f"→ {ours[0]} ({floor[0]})"), (n, kind, up)
+        assert cpu.endswith(f"→ {ours[7]} ({floor[7]})"), (n, kind, cpu)
+        assert first.endswith(f"→ {ours[1]} ({floor[1]})"), (n, kind, first)
+        assert later == f"{ours[2]} ({floor[2]})", (n, kind, later)
