@@ -33,6 +33,7 @@ pytestmark = pytest.mark.e2e
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "yaml"
 MARK = "<!-- run-by: tests/e2e/test_native_yaml.py -->"
+IMPORT_MARK = "<!-- run-by: tests/e2e/test_native_yaml.py#import -->"
 TYPE = "sentinelhub:index:ZarrCollection"
 WRITES = re.compile(r"^(POST|PUT|DELETE) /(api/v1/zarr|zarr/v1)/")
 
@@ -139,7 +140,9 @@ def test_pulumi_import_adopts_a_collection_and_writes_the_program(stack_factory,
     api.wait_final(made["id"])
     stack = yaml_stack(stack_factory, name)
     emu.control.reset_stats()
-    shown = stack.run("import", TYPE, "cube", made["id"], "--yes", "--protect=false").stdout
+    # README's block as it is, `--yes` added (no terminal to confirm on)
+    found = {"<collection id>": made["id"], "--protect=false": "--protect=false --yes"}
+    shown = run_readme_block(stack, IMPORT_MARK, found, cwd=stack.dir)
     assert "= 1 imported" in shown, shown
     # the code to paste: the inputs the service stores, nothing else
     assert re.search(
