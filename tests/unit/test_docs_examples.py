@@ -67,12 +67,11 @@ def test_the_readmes_scale_table_is_the_benchmarks_last_run():
     values and floors): the figures live there."""
     page = (REPO / "docs" / "benchmarks.md").read_text()
     last = page[page.index("**After, the last changes**") :]
-    measured: dict[tuple[str, str], list[str]] = {}
-    for row in re.findall(
-        r"^\| (\d+) \| ([\w-]+) \|(.*)\|$", last.split("\n\n| N | kind | floor")[0], re.M
-    ):
-        n, kind, rest = row
-        measured[(n, kind)] = [cell.strip() for cell in rest.split("|")]
+    table = last.split("\n\n| N | kind | floor")[0]
+    measured = {
+        (n, kind): [cell.strip() for cell in rest.split("|")]
+        for n, kind, rest in re.findall(r"^\| (\d+) \| ([\w-]+) \|(.*)\|$", table, re.M)
+    }
     # columns after N and kind: up, refresh, refresh again, destroy, program, plugin, engine,
     # all client, ...
     readme = (REPO / "README.md").read_text()
