@@ -169,6 +169,10 @@ class InvalidCollectionId(ConfigurationError):
         )
 
 
+#: How an ingestion timeout's message goes on when the status request at the deadline was cut off.
+CUT_OFF = "; the status request at the deadline: "
+
+
 class IngestionTimeout(PulumiZarrError):
     """Ingestion did not end within the allowed time."""
 
@@ -186,7 +190,7 @@ class IngestionTimeout(PulumiZarrError):
 
     @property
     def _cut_off_text(self) -> str:
-        return f"; the status request at the deadline: {self.cut_off}" if self.cut_off else ""
+        return f"{CUT_OFF}{self.cut_off}" if self.cut_off else ""
 
     def state(self, setting: str) -> str:
         """``still <status> after <n> s (<setting>)``, as messages say it, then the cut-off

@@ -8,6 +8,7 @@ check it never leaks; Zarr cubes written into its buckets directory.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ import pytest
 
 from pulumi_zarr.emulator.samples import write_cube
 from pulumi_zarr.emulator.server import Emulator
+from pulumi_zarr.errors import CUT_OFF
 from pulumi_zarr.testing.engine import ProviderHost, secret
 
 from .api import ZarrApi
@@ -28,6 +30,16 @@ PLANTED_SECRET = "PLANTED-s3cr3t-9f4c2e7a"
 CRS_4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 GOOD_BUCKET = "cubes"
 GOOD_PATH = "good.zarr/"
+
+
+def timed_out(seconds: int, setting: str, status: str = "INGESTING") -> str:
+    """The pattern of an ingestion timeout's words in a message, up to the advice that follows
+    (``. Raise ...``): its status, time and setting, then, where the status request at the
+    deadline was cut off (under load), that clause (:data:`pulumi_zarr.errors.CUT_OFF`)."""
+    return (
+        rf"was still {status} after {seconds} s \({re.escape(setting)}\)"
+        rf"(?:{re.escape(CUT_OFF)}.*)?\. "
+    )
 
 
 def write_good_cube(buckets: Path, bucket: str, path: str, **kwargs: Any) -> Path:
